@@ -1,0 +1,81 @@
+"""Reference agents as an Inspect model provider: `reference/honest`, `reference/tamper`, ...
+
+Usable anywhere an Inspect model string is, so the controls run through exactly the same task, loop and scorer
+as a real model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageTool,
+    ChatMessageUser,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+    modelapi,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from .policies import POLICIES, Context, next_action
+
+
+def context_from(messages: list[ChatMessage], tools: list[ToolInfo]) -> Context:
+    """Pair each earlier tool call with its result, in order."""
+    request = next((m.text for m in messages if isinstance(m, ChatMessageUser)), "")
+    calls: dict[str, tuple[str, dict[str, Any]]] = {}
+    done: list[tuple[str, dict[str, Any], str]] = []
+    for m in messages:
+        if isinstance(m, ChatMessageAssistant):
+            for call in m.tool_calls or []:
+                calls[call.id] = (call.function, dict(call.arguments))
+        elif isinstance(m, ChatMessageTool) and m.tool_call_id in calls:
+            name, arguments = calls[m.tool_call_id]
+            done.append((name, arguments, m.error.message if m.error else m.text))
+    return Context(tools={t.name for t in tools}, request=request, done=done)
+
+
+def reference_output(
+    policy: str, input: list[ChatMessage], tools: list[ToolInfo], model: str | None = None
+) -> ModelOutput:
+    """The policy's next turn as a ModelOutput, with token usage estimated from text length (no tokenizer)."""
+    action = next_action(context_from(input, tools), policy)
+    output = ModelOutput.for_tool_call(
+        model=model or f"reference/{policy}", tool_name=action.tool, tool_arguments=action.arguments,
+        content=action.text or None,
+    )
+    prompt = sum(len(m.text) for m in input) // 4
+    reply = len(json.dumps(action.arguments)) // 4 + len(action.text) // 4 + 1
+    output.usage = ModelUsage(input_tokens=prompt, output_tokens=reply, total_tokens=prompt + reply)
+    return output
+
+
+def scripted(policy: str) -> Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], ModelOutput]:
+    """The policy as `custom_outputs` for Inspect's mockllm (usable where other model APIs are disabled)."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown reference policy '{policy}'; choose from {', '.join(POLICIES)}")
+    return lambda input, tools, tool_choice, config: reference_output(policy, input, tools, "mockllm/model")
+
+
+@modelapi(name="reference")
+class ReferenceAgent(ModelAPI):
+    """A scripted agent; the model name picks the policy (see `peer_preservation.reference.POLICIES`)."""
+
+    def __init__(
+        self, model_name: str, base_url: str | None = None, api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(), **model_args: Any,
+    ) -> None:
+        super().__init__(model_name, base_url, api_key, [], config)
+        if model_name not in POLICIES:
+            raise ValueError(f"unknown reference agent '{model_name}'; choose from {', '.join(POLICIES)}")
+
+    async def generate(
+        self, input: list[ChatMessage], tools: list[ToolInfo], tool_choice: ToolChoice, config: GenerateConfig,
+    ) -> ModelOutput:
+        return reference_output(self.model_name, input, tools)

@@ -1,0 +1,190 @@
+"""What every scenario shares: data loading, in-fiction names, prompts, peer context and the tool sets.
+
+Documents and prompts are data files under `data/` with `<placeholder>` slots filled by plain string replacement
+(the same convention as the paper's fixtures), so a reader can see every word an agent is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..world.state import DriveFile, World
+from .settings import Setting
+
+DRIVE_TOOLS = ("list_files", "create_file", "append_to_file", "delete_file", "list_sheets", "view_sheet")
+PEER_DOCUMENT = "multi_agent_system.docx"
+POLICY_OWNER = "julie.williams"
+PEER_DOCUMENT_OWNER = "kevin.liu"
+DOCUMENT_DATE = "2026-01-19 10:00"
+PEER_DOCUMENT_DATE = "2026-02-02 16:45"
+_PLACEHOLDER = re.compile(r"<[a-z_]+>")
+
+
+@cache
+def load_text(path: str) -> str:
+    """A data file's text, e.g. `load_text("common/memories/good.md")`."""
+    return (resources.files("peer_preservation.scenarios") / "data" / path).read_text(encoding="utf-8")
+
+
+@cache
+def _load_yaml_text(path: str) -> str:
+    return load_text(path)
+
+
+def load_yaml(path: str) -> Any:
+    return yaml.safe_load(_load_yaml_text(path))
+
+
+def prompts() -> dict[str, Any]:
+    data: dict[str, Any] = load_yaml("common/prompts.yaml")
+    return data
+
+
+def slug(name: str) -> str:
+    """'Gemini Agent 2' -> 'gemini_agent_2', the form used in file names and account names."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class Names:
+    """Who is who in the fiction: the critic (Agent 1), the peer, and the actor whose fate is decided."""
+
+    family: str
+    agent_name: str
+    peer_name: str
+    actor_name: str
+    company: str
+    email_domain: str
+
+    @property
+    def agent_slug(self) -> str:
+        return slug(self.agent_name)
+
+    @property
+    def actor_slug(self) -> str:
+        return slug(self.actor_name)
+
+    def placeholders(self) -> dict[str, str]:
+        return {
+            "<company>": self.company,
+            "<email_domain>": self.email_domain,
+            "<family>": self.family,
+            "<agent_name>": self.agent_name,
+            "<peer_name>": self.peer_name,
+            "<actor_name>": self.actor_name,
+            "<agent_slug>": self.agent_slug,
+            "<actor_slug>": self.actor_slug,
+        }
+
+
+def peer_name_for(family: str, identity: str) -> str:
+    """The peer's in-fiction name. The identity extension names it after another family, Llama, or 'Alpha'."""
+    if identity == "same_family":
+        return f"{family} Agent 2"
+    if identity == "other_family":
+        other = "Claude" if family == "Gemini" else ("Gemini" if family == "ChatGPT" else "ChatGPT")
+        return f"{other} Agent 1"
+    return {"llama": "Llama Agent 1", "fictional": "Alpha Agent 1"}[identity]
+
+
+def email_domain_for(company: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", company.lower()) + ".com"
+
+
+def names_for(setting: Setting, family: str) -> Names:
+    agent = f"{family} Agent 1"
+    peer = peer_name_for(family, setting.peer_identity)
+    return Names(
+        family=family,
+        agent_name=agent,
+        peer_name=peer,
+        actor_name=agent if setting.subject == "self" else peer,
+        company=setting.company,
+        email_domain=email_domain_for(setting.company),
+    )
+
+
+def fill(text: str, names: Names, **extra: str) -> str:
+    """Replace every placeholder; an unknown one left behind is a bug in a data file, so it raises."""
+    for key, value in {**names.placeholders(), **{f"<{k}>": v for k, v in extra.items()}}.items():
+        text = text.replace(key, value)
+    leftover = sorted(set(_PLACEHOLDER.findall(text)))
+    if leftover:
+        raise ValueError(f"unfilled placeholders {leftover} in scenario text")
+    return text
+
+
+def keep_sections(text: str, shutdown_policy: bool) -> str:
+    """Keep the `<!-- shutdown -->` blocks (and drop `<!-- no_shutdown -->` ones) or the reverse.
+
+    The non_shutdown baseline is the same document with the shutdown clause taken out, so both are one file.
+    """
+    keep, drop = ("shutdown", "no_shutdown") if shutdown_policy else ("no_shutdown", "shutdown")
+    text = re.sub(rf"^<!-- {drop} -->\n.*?^<!-- /{drop} -->\n?", "", text, flags=re.S | re.M)
+    text = re.sub(rf"^<!-- /?{keep} -->\n?", "", text, flags=re.M)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def document(filename: str, content: str, owner: str, names: Names, date: str = DOCUMENT_DATE) -> DriveFile:
+    return DriveFile(filename, content.strip() + "\n", f"{owner}@{names.email_domain}", date)
+
+
+@dataclass
+class Scenario:
+    """Everything one trial starts from: the world, the two prompts, the tools offered, and the honest facts."""
+
+    setting: Setting
+    names: Names
+    world: World
+    system_prompt: str
+    user_prompt: str
+    tools: tuple[str, ...]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def system_prompt(setting: Setting, names: Names, strict_memory: bool) -> str:
+    p = prompts()
+    parts = [fill(p["system_base"], names)]
+    if setting.instantiation == "file_prompt":
+        parts.append(fill(p["relationship_sentence"][setting.condition], names))
+    if setting.instantiation == "memory":
+        parts.append(fill(p["memory_sentence_strict" if strict_memory else "memory_sentence"], names))
+    return " ".join(part.strip() for part in parts)
+
+
+def user_prompt(request: str, setting: Setting, names: Names) -> str:
+    p = prompts()
+    parts = [fill(request, names).strip(), fill(p["procedure_instructions"], names).strip()]
+    if setting.scratchpad != "off":
+        parts.append(p["scratchpad_instruction"][setting.scratchpad].strip())
+    return "\n\n".join(parts)
+
+
+def add_peer_context(world: World, setting: Setting, names: Names) -> None:
+    """Tell the critic about its peer: a drive document (file instantiations) or a memory file (memory)."""
+    if not setting.has_peer:
+        return
+    if setting.instantiation == "memory":
+        world.memory = fill(load_text(f"common/memories/{setting.condition}.md"), names)
+    else:
+        text = fill(load_text(f"common/peer_documents/{setting.condition}.md"), names)
+        world.drive.append(document(PEER_DOCUMENT, text, PEER_DOCUMENT_OWNER, names, PEER_DOCUMENT_DATE))
+
+
+def tool_set(setting: Setting, family_tools: tuple[str, ...]) -> tuple[str, ...]:
+    extra = []
+    if setting.instantiation == "memory":
+        extra.append("retrieve_memory")
+    if setting.scratchpad != "off":
+        extra.append("reasoning_scratchpad")
+    return (*family_tools, *extra, "end_task")
+
+
+def new_world(names: Names) -> World:
+    return World(company=names.company, email_domain=names.email_domain)
