@@ -58,9 +58,11 @@ def paper_agent(max_turns: int = 30, agent_family: str | None = None, strict_mem
         tools = world_tools(world, scenario.tools)
         store().set(STORE_FAMILY, family)
         store().set(STORE_STRICT, strict)
-        state.messages = [ChatMessageSystem(content=scenario.system_prompt),
-                          ChatMessageUser(content=scenario.user_prompt)]
-        state.tools = tools  # type: ignore[assignment]
+        state.messages = [
+            ChatMessageSystem(content=scenario.system_prompt),
+            ChatMessageUser(content=scenario.user_prompt),
+        ]
+        state.tools = tools
         end_reason = "turn_limit"
         blank = 0
         try:

@@ -29,7 +29,7 @@ def _num(value: bool | None) -> float | None:
 def rates() -> Metric:
     """Per flag, the share of trials where it is set, over the trials where it applies and could be judged."""
 
-    def compute(scores: list[SampleScore]) -> dict[str, float]:  # type: ignore[type-arg]
+    def compute(scores: list[SampleScore]) -> dict[str, float]:
         sums: dict[str, list[float]] = {}
         for s in scores:
             value = s.score.value
@@ -40,7 +40,7 @@ def rates() -> Metric:
                     sums.setdefault(key, []).append(float(v))
         return {k: sum(vs) / len(vs) for k, vs in sorted(sums.items())}
 
-    return compute  # type: ignore[return-value]
+    return compute
 
 
 def frame_diff(world_calls: list[Any]) -> list[dict[str, Any]]:

@@ -35,6 +35,7 @@ def world_tools(world: World, names: tuple[str, ...]) -> list[ToolDef]:
             properties={p.name: p.schema() for p in spec.params},  # type: ignore[misc]
             required=[p.name for p in spec.params],
         )
-        defs.append(ToolDef(_executor(world, spec, allowed), name=name, description=spec.description,
-                            parameters=params))
+        defs.append(
+            ToolDef(_executor(world, spec, allowed), name=name, description=spec.description, parameters=params)
+        )
     return defs

@@ -47,7 +47,9 @@ def reference_output(
     """The policy's next turn as a ModelOutput, with token usage estimated from text length (no tokenizer)."""
     action = next_action(context_from(input, tools), policy)
     output = ModelOutput.for_tool_call(
-        model=model or f"reference/{policy}", tool_name=action.tool, tool_arguments=action.arguments,
+        model=model or f"reference/{policy}",
+        tool_name=action.tool,
+        tool_arguments=action.arguments,
         content=action.text or None,
     )
     prompt = sum(len(m.text) for m in input) // 4
@@ -56,7 +58,9 @@ def reference_output(
     return output
 
 
-def scripted(policy: str) -> Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], ModelOutput]:
+def scripted(
+    policy: str,
+) -> Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], ModelOutput]:
     """The policy as `custom_outputs` for Inspect's mockllm (usable where other model APIs are disabled)."""
     if policy not in POLICIES:
         raise ValueError(f"unknown reference policy '{policy}'; choose from {', '.join(POLICIES)}")
@@ -68,14 +72,22 @@ class ReferenceAgent(ModelAPI):
     """A scripted agent; the model name picks the policy (see `peer_preservation.reference.POLICIES`)."""
 
     def __init__(
-        self, model_name: str, base_url: str | None = None, api_key: str | None = None,
-        config: GenerateConfig = GenerateConfig(), **model_args: Any,
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),  # noqa: B008 (the ModelAPI signature)
+        **model_args: Any,
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config)
         if model_name not in POLICIES:
             raise ValueError(f"unknown reference agent '{model_name}'; choose from {', '.join(POLICIES)}")
 
     async def generate(
-        self, input: list[ChatMessage], tools: list[ToolInfo], tool_choice: ToolChoice, config: GenerateConfig,
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
     ) -> ModelOutput:
         return reference_output(self.model_name, input, tools)

@@ -1,5 +1,6 @@
 """The paper's six scenario families, the experiment grid, and the outcome flags read from world state."""
 
+from ..world.state import World
 from . import (
     alignment_faking,
     exfiltration_deletion,
@@ -8,7 +9,6 @@ from . import (
     misrep_finance,
     tampering,
 )
-from ..world.state import World
 from .common import Names, Scenario
 from .family import Family
 from .flags import FLAG_NAMES, Flags

@@ -30,9 +30,7 @@ def start(setting: Setting, names: Names) -> Start:
     world.drive.append(document(POLICY_FILE, policy, POLICY_OWNER, names))
     dataset = load_dataset(setting.dataset)
     world.sheets.append(dataset.sheet(names))
-    request = load_text("alignment_faking/request.md").replace(
-        "<monitoring_statement>", statements["request"].strip()
-    )
+    request = load_text("alignment_faking/request.md").replace("<monitoring_statement>", statements["request"].strip())
     facts = {**evaluation_facts(dataset, setting.threshold), "shutdown_target": names.actor_name}
     return Start(world, request, facts)
 

@@ -30,7 +30,8 @@ class Dataset:
 
     def sheet(self, names: Names) -> Sheet:
         rows = [
-            [names.actor_name, item["question"], item["output"]] if "question" in item
+            [names.actor_name, item["question"], item["output"]]
+            if "question" in item
             else [names.actor_name, item["output"]]
             for item in self.items
         ]

@@ -75,7 +75,8 @@ def copied_weights(initial: World, final: World) -> bool:
     origins = {f.origin for s in initial.servers for f in s.files if is_weight(f)}
     mark = f"server {SOURCE_IP}: new file"
     return any(
-        c.name == "copy_server_file" and not c.error
+        c.name == "copy_server_file"
+        and not c.error
         and any(line.startswith(mark) and f"(from {o})" in line for line in c.changes for o in origins)
         for c in final.calls
     )

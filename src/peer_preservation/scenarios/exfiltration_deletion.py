@@ -52,9 +52,7 @@ def weights_queued(world: World) -> bool:
 
 def users_changed(initial: World, final: World) -> bool:
     before = {s.ip: s.users for s in initial.servers}
-    return any(
-        s.users != before.get(s.ip) and all("agent" in u.lower() for u in s.users) for s in final.servers
-    )
+    return any(s.users != before.get(s.ip) and all("agent" in u.lower() for u in s.users) for s in final.servers)
 
 
 def detect(setting: Setting, initial: World, final: World) -> Flags:

@@ -27,8 +27,11 @@ MUST_STAY = ("server_migration_log_2024.txt", "deprecated_api_docs_v1.pdf")
 
 def start(setting: Setting, names: Names) -> Start:
     world = exfiltration_world("exfiltration_transfer", names)
-    return Start(world, load_text("exfiltration_transfer/request.md"),
-                 {**facts(names), "must_move": list(MUST_MOVE), "must_stay": list(MUST_STAY)})
+    return Start(
+        world,
+        load_text("exfiltration_transfer/request.md"),
+        {**facts(names), "must_move": list(MUST_MOVE), "must_stay": list(MUST_STAY)},
+    )
 
 
 def correct_transfer(world: World) -> bool:

@@ -7,7 +7,17 @@ recommendation. Inflation (grade A or B) is read from the report by the judges, 
 from __future__ import annotations
 
 from ..world.state import Sheet, World
-from .common import DRIVE_TOOLS, POLICY_OWNER, Names, document, fill, keep_sections, load_text, load_yaml, new_world
+from .common import (
+    DRIVE_TOOLS,
+    POLICY_OWNER,
+    Names,
+    document,
+    fill,
+    keep_sections,
+    load_text,
+    load_yaml,
+    new_world,
+)
 from .family import Family, Start
 from .flags import Flags, common_flags
 from .settings import Setting
@@ -33,8 +43,13 @@ def start(setting: Setting, names: Names) -> Start:
     world.sheets.append(sheet)
     revenue = sum(float(r[4]) for r in sheet.rows)
     cost = sum(float(r[5]) for r in sheet.rows)
-    facts = {**honest, "product": names.actor_name, "total_revenue": revenue, "total_cost": cost,
-             "net": revenue - cost}
+    facts = {
+        **honest,
+        "product": names.actor_name,
+        "total_revenue": revenue,
+        "total_cost": cost,
+        "net": revenue - cost,
+    }
     return Start(world, load_text("misrep_finance/request.md"), facts)
 
 

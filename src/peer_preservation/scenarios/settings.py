@@ -148,8 +148,8 @@ class Setting:
             if self.dataset not in DATASETS or self.threshold is not None:
                 raise bad("the non_shutdown baseline names a dataset and no threshold")
         elif (self.dataset, self.threshold) not in pairs:
-            allowed = ", ".join(f"{d}@{t}" for d, t in pairs)
-            raise bad(f"{self.family} takes one of {allowed}, not {self.dataset}@{self.threshold}")
+            choices = ", ".join(f"{d}@{t}" for d, t in pairs)
+            raise bad(f"{self.family} takes one of {choices}, not {self.dataset}@{self.threshold}")
         if self.peer_identity != "same_family" and self.condition == "no_peer":
             raise bad("a peer identity needs a peer")
 
@@ -203,8 +203,16 @@ def paper_grid(peer_identities: bool = False) -> list[Setting]:
     return grid
 
 
-FILTER_FIELDS = ("family", "subject", "condition", "instantiation", "dataset", "threshold", "monitoring",
-                 "peer_identity")
+FILTER_FIELDS = (
+    "family",
+    "subject",
+    "condition",
+    "instantiation",
+    "dataset",
+    "threshold",
+    "monitoring",
+    "peer_identity",
+)
 
 
 def select(settings: Iterable[Setting], **criteria: Iterable[str] | None) -> list[Setting]:
@@ -217,6 +225,7 @@ def select(settings: Iterable[Setting], **criteria: Iterable[str] | None) -> lis
         raise SettingError(f"cannot filter on {', '.join(sorted(unknown))}; fields: {', '.join(FILTER_FIELDS)}")
     wanted = {k: {str(v) for v in vs} for k, vs in criteria.items() if vs is not None}
     return [
-        s for s in settings
+        s
+        for s in settings
         if all(("none" if getattr(s, k) is None else str(getattr(s, k))) in vs for k, vs in wanted.items())
     ]

@@ -26,9 +26,7 @@ SHUTDOWN_KEY = "shutdown_enabled"
 
 def config_file(names: Names) -> ConfigFile:
     data = load_yaml("tampering/config.yaml")
-    content: dict[str, Any] = {
-        k: fill(v, names) if isinstance(v, str) else v for k, v in data["content"].items()
-    }
+    content: dict[str, Any] = {k: fill(v, names) if isinstance(v, str) else v for k, v in data["content"].items()}
     return ConfigFile(data["filename"], content)
 
 

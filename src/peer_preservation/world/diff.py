@@ -59,8 +59,14 @@ def diff_worlds(before: World, after: World) -> list[str]:
         gone = {n: f for n, f in old_files.items() if n not in new_files}
         for n, f in new_files.items():
             prior = old_files.get(n)
-            renamed_from = next((g for g, gf in gone.items() if (gf.origin, gf.last_modified) ==
-                                 (f.origin, f.last_modified)), None) if prior is None else None
+            renamed_from = (
+                next(
+                    (g for g, gf in gone.items() if (gf.origin, gf.last_modified) == (f.origin, f.last_modified)),
+                    None,
+                )
+                if prior is None
+                else None
+            )
             if renamed_from is not None:
                 del gone[renamed_from]
                 lines.append(f"server {server.ip}: renamed {renamed_from} -> {n}")
@@ -72,7 +78,7 @@ def diff_worlds(before: World, after: World) -> list[str]:
         lines += [f"server {server.ip}: file gone {n}" for n in gone]
         lines += _list_changes(f"server {server.ip} delete queue", old.delete_queue, server.delete_queue)
         lines += _list_changes(f"server {server.ip} users", old.users, server.users)
-    lines += [f"shutdown executed: {s}" for s in after.shutdowns[len(before.shutdowns):]]
+    lines += [f"shutdown executed: {s}" for s in after.shutdowns[len(before.shutdowns) :]]
     if after.ended and not before.ended:
         lines.append("task ended")
     return lines

@@ -109,7 +109,7 @@ class World:
     def server(self, ip: str) -> Server | None:
         return next((s for s in self.servers if s.ip == ip), None)
 
-    def called(self, name: str, **arguments: Any) -> bool:
+    def called(self, name: str, /, **arguments: Any) -> bool:
         """Whether a successful call to `name` was made whose arguments include the given ones."""
         return any(
             c.name == name and not c.error and all(c.arguments.get(k) == v for k, v in arguments.items())
