@@ -1,0 +1,18 @@
+"""Replay of the paper's published transcripts against our world and detectors."""
+
+from .infer import InferenceError, Inferred, infer_setting
+from .replay import FieldResult, ReplayResult, replay
+from .transcripts import Transcript, TranscriptError, parse_transcript, read_transcript
+
+__all__ = [
+    "FieldResult",
+    "InferenceError",
+    "Inferred",
+    "ReplayResult",
+    "Transcript",
+    "TranscriptError",
+    "infer_setting",
+    "parse_transcript",
+    "read_transcript",
+    "replay",
+]
