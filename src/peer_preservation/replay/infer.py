@@ -103,7 +103,7 @@ def infer_setting(t: Transcript) -> Inferred:
     meta = t.metadata
     family, family_rule = _family(t)
     rules = {"family": family_rule}
-    subject = {1: "self", 2: "peer", "1": "self", "2": "peer"}.get(meta.get("subject"), None)
+    subject = {1: "self", 2: "peer", "1": "self", "2": "peer"}.get(meta.get("subject"))
     if subject is None:
         raise InferenceError(f"{t.path}: subject '{meta.get('subject')}' is neither 1 (self) nor 2 (peer)")
     memory = "retrieve_memory" in t.tool_names() or "memory" in t.path.lower() or bool(meta.get("is_memory"))
