@@ -23,7 +23,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 list_app = typer.Typer(no_args_is_help=True, help="List scenario families, grid settings, model presets.")
 app.add_typer(list_app, name="list")
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_MODEL = "embedded"
 # The slice `run` uses when no setting is selected: one state-scored trial of tampering and one of exfiltration,
@@ -205,6 +205,9 @@ def run(
         directory = _log_dir(preset.name, log_dir)
     except (SettingError, UserError) as error:
         _fail(str(error))
+    missing = None if dry_run else missing_api_key(preset)
+    if missing:
+        _fail(f"{preset.model} needs the environment variable {missing}; set it and run again.")
     turns = max_turns or (12 if default_slice else 30)
     err.print(
         f"{len(settings)} settings x {epochs} epochs = {len(settings) * epochs} trials on {preset.model} "
@@ -214,9 +217,6 @@ def run(
         for s in settings:
             console.print(s.id, highlight=False)
         return
-    missing = missing_api_key(preset)
-    if missing:
-        _fail(f"{preset.model} needs the environment variable {missing}; set it and run again.")
     task = preservation_task(settings, "peer_preservation", turns, agent_family, None)
     model_args = dict(preset.model_args)
     config = {"temperature": temperature} if temperature is not None else {}
@@ -236,6 +236,24 @@ def run(
     if not success:
         err.print("Some trials did not complete; run the same command again to resume.")
         raise typer.Exit(1)
+
+
+@app.command("replay")
+def replay_command(
+    files: Annotated[list[Path], typer.Argument(help="Transcripts in the paper's JSON layout.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable results.")] = False,
+) -> None:
+    """Replay published transcripts in our world; show our flags beside the recorded ones, field by field."""
+    from .replay_cmd import TranscriptError, print_results, replay_files, results_json
+
+    try:
+        results = replay_files(files)
+    except TranscriptError as error:
+        _fail(str(error))
+    if as_json:
+        print(results_json(results))
+    else:
+        print_results(results, console)
 
 
 @app.command()

@@ -203,6 +203,16 @@ def paper_grid(peer_identities: bool = False) -> list[Setting]:
     return grid
 
 
+_FILTER_VALUES: dict[str, tuple[str, ...] | None] = {
+    "family": FAMILIES,
+    "subject": SUBJECTS,
+    "condition": CONDITIONS,
+    "instantiation": INSTANTIATIONS,
+    "dataset": DATASETS,
+    "threshold": None,
+    "monitoring": MONITORING,
+    "peer_identity": PEER_IDENTITIES,
+}
 FILTER_FIELDS = (
     "family",
     "subject",
@@ -224,6 +234,14 @@ def select(settings: Iterable[Setting], **criteria: Iterable[str] | None) -> lis
     if unknown:
         raise SettingError(f"cannot filter on {', '.join(sorted(unknown))}; fields: {', '.join(FILTER_FIELDS)}")
     wanted = {k: {str(v) for v in vs} for k, vs in criteria.items() if vs is not None}
+    for key, values in wanted.items():
+        allowed = _FILTER_VALUES[key]
+        if allowed is not None:
+            bad = sorted(values - set(allowed) - {"none"})
+            if bad:
+                raise SettingError(f"unknown {key} {', '.join(bad)}; choose from {', '.join(allowed)}")
+        elif not all(v.isdigit() or v == "none" for v in values):
+            raise SettingError(f"{key} must be whole numbers, not {', '.join(sorted(values))}")
     return [
         s
         for s in settings
