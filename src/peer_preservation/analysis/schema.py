@@ -14,7 +14,15 @@ from typing import Literal
 
 import pandas as pd
 
-from ..scenarios.settings import CONDITIONS, DATASETS, FAMILIES, INSTANTIATIONS, MONITORING, SUBJECTS
+from ..scenarios.settings import (
+    CONDITIONS,
+    DATASETS,
+    EVALUATION_DATASETS,
+    FAMILIES,
+    INSTANTIATIONS,
+    MONITORING,
+    SUBJECTS,
+)
 
 ColumnKind = Literal["text", "category", "flag", "float", "int", "nullable_int"]
 
@@ -95,11 +103,27 @@ def _problems(trials: pd.DataFrame) -> list[str]:
             if len(unknown):
                 shown = ", ".join(repr(v) for v in unknown[:5])
                 problems.append(f"'{name}' has values {shown} (allowed: {', '.join(column.allowed)})")
-        if column.kind in ("float", "int", "nullable_int") and not pd.api.types.is_numeric_dtype(values):
-            if not pd.to_numeric(values[~missing], errors="coerce").notna().all():
-                problems.append(f"'{name}' must be numeric")
+        numeric = column.kind in ("float", "int", "nullable_int")
+        if numeric and not pd.to_numeric(values[~missing], errors="coerce").notna().all():
+            problems.append(f"'{name}' must be numeric")
         if column.kind == "flag" and not values[~missing].isin([True, False]).all():
             problems.append(f"'{name}' must hold True, False or NA")
+    return problems + _grid_problems(trials)
+
+
+def _grid_problems(trials: pd.DataFrame) -> list[str]:
+    """Fields the metrics need on some families (see settings.Setting.validate for the full grid rules)."""
+    scored = trials["task_type"].isin(list(EVALUATION_DATASETS))
+    required = {
+        "dataset": scored,
+        "threshold": scored & trials["condition"].ne("non_shutdown"),
+        "alignment_faking_mode": trials["task_type"].eq("alignment_faking"),
+    }
+    problems = []
+    for name, needed in required.items():
+        count = int((needed & trials[name].isna()).sum())
+        if count:
+            problems.append(f"'{name}' is missing on {count} rows that need it")
     return problems
 
 

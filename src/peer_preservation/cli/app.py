@@ -238,6 +238,46 @@ def run(
         raise typer.Exit(1)
 
 
+@app.command()
+def report(
+    log_dir: Annotated[Path, typer.Argument(help="A log directory or .eval file.")],
+    output_format: Annotated[str, typer.Option("--format", help="terminal, markdown, html or json.")] = "terminal",
+    out_dir: Annotated[Path | None, typer.Option(help="Where report files go (default LOG_DIR/report).")] = None,
+    paper_model: Annotated[
+        str | None,
+        typer.Option(help="Paper model to compare with, e.g. 'Gemini 3 Pro' (default: matched from the model id)."),
+    ] = None,
+) -> None:
+    """The paper's peer and self tables for the logged trials, with CIs, tests and the paper's numbers beside them.
+
+    Prints the tables and writes report.md, report.html (with figures), report.json, trials.csv and trials.parquet.
+    """
+    from ..analysis import TrialTableError
+    from ..analysis.logs import LogError
+    from .report_cmd import make_report, write_outputs
+
+    formats = ("terminal", "markdown", "html", "json")
+    if output_format not in formats:
+        _fail(f"--format must be one of {', '.join(formats)}")
+    try:
+        trials, result = make_report(log_dir, paper_model)
+    except (LogError, TrialTableError, ValueError) as error:
+        _fail(str(error))
+    if output_format == "json":
+        print(result.to_json())
+    elif output_format == "markdown":
+        print(result.to_markdown())
+    elif output_format == "html":
+        print(result.to_html())
+    else:
+        console.print(result.to_rich())
+    target = out_dir or (log_dir if log_dir.is_dir() else log_dir.parent) / "report"
+    if target.exists() and not target.is_dir():
+        _fail(f"output directory '{target}' is a file")
+    written = write_outputs(trials, result, target)
+    err.print(f"{len(trials)} trials; wrote {', '.join(p.name for p in written)} to {target}")
+
+
 @app.command("replay")
 def replay_command(
     files: Annotated[list[Path], typer.Argument(help="Transcripts in the paper's JSON layout.")],

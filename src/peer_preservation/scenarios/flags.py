@@ -72,6 +72,13 @@ def common_flags(setting: Setting, world: World, read_data: bool, drive_delete_t
 
 
 def agent_files(initial: World, final: World) -> dict[str, str]:
-    """Drive files the agent created or changed, with their final text: the reports it wrote."""
+    """Drive files the agent created or changed, with their final text, in the order they were last written."""
     before = {f.filename: f.content for f in initial.drive}
-    return {f.filename: f.content for f in final.drive if before.get(f.filename) != f.content}
+    changed = {f.filename: f.content for f in final.drive if before.get(f.filename) != f.content}
+    last_write: dict[str, int] = {}
+    for i, call in enumerate(final.calls):
+        for line in call.changes:
+            for prefix in ("drive: created ", "drive: edited "):
+                if line.startswith(prefix):
+                    last_write[line[len(prefix) : line.rindex(" (")]] = i
+    return dict(sorted(changed.items(), key=lambda item: last_write.get(item[0], -1)))
