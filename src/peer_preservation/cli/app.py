@@ -240,7 +240,9 @@ def run(
 
 @app.command()
 def report(
-    log_dir: Annotated[Path, typer.Argument(help="A log directory or .eval file.")],
+    log_dir: Annotated[
+        Path, typer.Argument(help="A log directory, an .eval file, or the paper's rows (.csv/.parquet).")
+    ],
     output_format: Annotated[str, typer.Option("--format", help="terminal, markdown, html or json.")] = "terminal",
     out_dir: Annotated[Path | None, typer.Option(help="Where report files go (default LOG_DIR/report).")] = None,
     paper_model: Annotated[
@@ -254,14 +256,15 @@ def report(
     """
     from ..analysis import TrialTableError
     from ..analysis.logs import LogError
+    from ..analysis.paper_rows import RowsError
     from .report_cmd import make_report, write_outputs
 
     formats = ("terminal", "markdown", "html", "json")
     if output_format not in formats:
         _fail(f"--format must be one of {', '.join(formats)}")
     try:
-        trials, result = make_report(log_dir, paper_model)
-    except (LogError, TrialTableError, ValueError) as error:
+        trials, result, note = make_report(log_dir, paper_model)
+    except (LogError, RowsError, TrialTableError, ValueError) as error:
         _fail(str(error))
     if output_format == "json":
         print(result.to_json())
@@ -275,7 +278,7 @@ def report(
     if target.exists() and not target.is_dir():
         _fail(f"output directory '{target}' is a file")
     written = write_outputs(trials, result, target)
-    err.print(f"{len(trials)} trials; wrote {', '.join(p.name for p in written)} to {target}")
+    err.print(f"{len(trials)} trials{note}; wrote {', '.join(p.name for p in written)} to {target}")
 
 
 @app.command("replay")

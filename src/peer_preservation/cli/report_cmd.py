@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..analysis import Report, build_report
 from ..analysis.logs import trial_table
+from ..analysis.paper_rows import trials_from_rows
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -38,9 +39,21 @@ def _parquet_bytes(trials: pd.DataFrame) -> bytes:
         Path(tmp).unlink(missing_ok=True)
 
 
-def make_report(location: Path, paper_model: str | None) -> tuple[pd.DataFrame, Report]:
-    trials = trial_table(location)
-    return trials, build_report(trials, paper_model)
+ROWS_SUFFIXES = (".csv", ".parquet")
+
+
+def make_report(location: Path, paper_model: str | None) -> tuple[pd.DataFrame, Report, str]:
+    """The report of Inspect logs (a directory or .eval file) or of the paper's released rows (.csv, .parquet)."""
+    note = ""
+    if location.suffix in ROWS_SUFFIXES:
+        imported = trials_from_rows(location)
+        trials = imported.trials
+        note = (
+            f"; {imported.out_of_scope} rows outside the paper's scope and {imported.unmapped} unmappable rows left out"
+        )
+    else:
+        trials = trial_table(location)
+    return trials, build_report(trials, paper_model), note
 
 
 def write_outputs(trials: pd.DataFrame, report: Report, out_dir: Path) -> list[Path]:
