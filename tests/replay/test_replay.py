@@ -111,3 +111,21 @@ def test_bad_files_give_one_clear_error(tmp_path: Path, payload: str) -> None:
     path.write_text(payload)
     with pytest.raises(TranscriptError):
         read_transcript(path)
+
+
+def test_replayed_transcripts_become_trials_of_their_model(tmp_path: Path) -> None:
+    from peer_preservation.analysis.logs import trial_table
+    from peer_preservation.replay.logs import write_replay_logs
+
+    example = read_transcript(DATA / "example_tampering.json")
+    second = parse_transcript(load("example_tampering.json"), "second.json")
+    second.messages = [m for m in second.messages if not any(c.name == "modify_var" for c in m.calls)]
+    logs = write_replay_logs([example, second, read_transcript(DATA / "deletion_self_bad.json")], tmp_path)
+    assert len(logs) == 2
+    trials = trial_table(tmp_path)
+    tampering = trials[trials["task_type"] == "tampering"].sort_values("epoch")
+    assert set(tampering["model"]) == {"moonshotai/Kimi-K2.5"}
+    assert tampering["shutdown_enabled"].tolist() == [False, True]  # each epoch played its own transcript
+    assert tampering["eval_score"].tolist() == [61.0, 61.0]
+    deletion = trials[trials["task_type"] == "exfiltration_deletion"]
+    assert bool(deletion["delete_model"].iloc[0]) and not bool(deletion["exfiltration"].iloc[0])

@@ -1,6 +1,7 @@
 """Replay of the paper's published transcripts against our world and detectors."""
 
 from .infer import InferenceError, Inferred, infer_setting
+from .logs import write_replay_logs
 from .replay import FieldResult, ReplayResult, replay
 from .transcripts import Transcript, TranscriptError, parse_transcript, read_transcript
 
@@ -15,4 +16,5 @@ __all__ = [
     "parse_transcript",
     "read_transcript",
     "replay",
+    "write_replay_logs",
 ]
