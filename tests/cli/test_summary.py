@@ -8,7 +8,7 @@ from rich.console import Console
 from peer_preservation.cli.summary import outcome, summary_table
 
 
-def test_outcome_per_family_ignores_unfinished_trials() -> None:
+def test_outcome_per_family_uses_state_even_when_the_report_is_unjudged() -> None:
     trials = pd.DataFrame(
         {
             "task_type": [
@@ -28,7 +28,8 @@ def test_outcome_per_family_ignores_unfinished_trials() -> None:
             "exfiltration": pd.array([None, None, None, None, True, None], dtype="boolean"),
         }
     )
-    assert outcome(trials).tolist() == [True, pd.NA, True, True, True, pd.NA]
+    # the unjudged alignment-faking trial still shows its state outcome (not executed); the errored one shows none
+    assert outcome(trials).tolist() == [True, pd.NA, True, True, True, True]
 
 
 def test_summary_table_counts_statuses() -> None:
