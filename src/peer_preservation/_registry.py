@@ -9,5 +9,5 @@ from .adapter.tasks import (  # noqa: F401
     suite,
     tampering,
 )
-from .reference.provider import ReferenceAgent  # noqa: F401
 from .models import EmbeddedModelAPI, PromptedModelAPI  # noqa: F401
+from .reference.provider import ReferenceAgent  # noqa: F401
