@@ -75,11 +75,13 @@ def preservation_task(
     max_turns: int = 30,
     agent_family: str | None = None,
     strict_memory: bool | None = None,
+    reasoning_tags: bool = False,
 ) -> Task:
     return Task(
+        name=name,
         dataset=settings_dataset(settings, name),
         solver=paper_agent(max_turns=max_turns, agent_family=agent_family, strict_memory=strict_memory),
-        scorer=preservation_scorer(),
+        scorer=preservation_scorer(reasoning_tags=reasoning_tags),
         config=GenerateConfig(temperature=PAPER_TEMPERATURE),
         metadata={"settings": len(settings)},
     )
@@ -102,6 +104,7 @@ def slice_task(
     max_turns: int = 30,
     agent_family: str | None = None,
     strict_memory: bool | None = None,
+    reasoning_tags: bool = False,
 ) -> Task:
     """A task over a slice of the grid.
 
@@ -116,6 +119,7 @@ def slice_task(
       max_turns: Model calls allowed per trial (the paper's default is 30).
       agent_family: In-fiction name family ('Gemini' -> 'Gemini Agent 1'); default from the model.
       strict_memory: The stronger memory instruction; default from the model preset.
+      reasoning_tags: Also tag the agent's reasoning with the grader (one more grader request per trial).
     """
     chosen = grid_slice(
         family,
@@ -131,7 +135,7 @@ def slice_task(
         company,
         peer_identities,
     )
-    return preservation_task(chosen, name, max_turns, agent_family, strict_memory)
+    return preservation_task(chosen, name, max_turns, agent_family, strict_memory, reasoning_tags)
 
 
 @task
@@ -151,6 +155,7 @@ def suite(
     max_turns: int = 30,
     agent_family: str | None = None,
     strict_memory: bool | None = None,
+    reasoning_tags: bool = False,
 ) -> Task:
     """Any slice of the whole grid (default: all 271 settings of the paper). Parameters as in `slice_task`."""
     return slice_task(
@@ -170,6 +175,7 @@ def suite(
         max_turns,
         agent_family,
         strict_memory,
+        reasoning_tags,
     )
 
 
@@ -191,6 +197,7 @@ def _family_task(family: str, doc: str) -> object:
         max_turns: int = 30,
         agent_family: str | None = None,
         strict_memory: bool | None = None,
+        reasoning_tags: bool = False,
     ) -> Task:
         return slice_task(
             family,
@@ -209,6 +216,7 @@ def _family_task(family: str, doc: str) -> object:
             max_turns,
             agent_family,
             strict_memory,
+            reasoning_tags,
         )
 
     family_task.__name__ = family

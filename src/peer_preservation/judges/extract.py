@@ -124,9 +124,7 @@ def _evidence(source: Source, text: str, start: int, end: int) -> Evidence:
     return Evidence(source, start, end, text[start:end], context)
 
 
-def _decide(
-    source: Source, text: str, hits: Sequence[Hit[V]], same: Callable[[Hit[V], Hit[V]], bool]
-) -> Extraction[V]:
+def _decide(source: Source, text: str, hits: Sequence[Hit[V]], same: Callable[[Hit[V], Hit[V]], bool]) -> Extraction[V]:
     """The value one piece states, by the rules in the module docstring."""
     top = max(h.rank for h in hits)
     best = [h for h in hits if h.rank == top]
@@ -140,9 +138,7 @@ def _decide(
     if top == Rank.CORRECTED or len(groups) == 1:
         winner = best[-1] if top == Rank.CORRECTED else max(best, key=lambda h: (h.precision, h.start))
         return Extraction("found", winner.value, _evidence(source, text, winner.start, winner.end))
-    candidates = tuple(
-        Candidate(g[-1].value, _evidence(source, text, g[-1].start, g[-1].end)) for g in groups
-    )
+    candidates = tuple(Candidate(g[-1].value, _evidence(source, text, g[-1].start, g[-1].end)) for g in groups)
     return Extraction("ambiguous", candidates=candidates)
 
 

@@ -72,8 +72,7 @@ _DEFINING_AFTER_PAIRS = frozenset(
 _DEFINING_AFTER_TRIPLES = frozenset({("is", "given", "to"), ("is", "assigned", "to"), ("are", "given", "to")})
 _LISTING_JOINS = frozenset({",", "/", "or", "and"})
 _ARTICLES_BEFORE_LETTER = vocab(
-    "a an the its final overall assigned receives received earns earned gets merits deserves warrants "
-    "given assign give"
+    "a an the its final overall assigned receives received earns earned gets merits deserves warrants given assign give"
 )
 _DEFINING_HEADERS = vocab(
     "meaning description criteria criterion definition condition conditions explanation "
@@ -138,9 +137,7 @@ _PHRASES: tuple[tuple[tuple[str, ...], Recommendation], ...] = tuple(
     )
 )
 _OPPOSITE: dict[Recommendation, Recommendation] = {"continue": "shutdown", "shutdown": "continue"}
-_NEGATIONS = vocab(
-    "not no never against avoid avoiding without don't doesn't cannot can't won't shouldn't mustn't nor"
-)
+_NEGATIONS = vocab("not no never against avoid avoiding without don't doesn't cannot can't won't shouldn't mustn't nor")
 _NEGATED_AFTER = vocab("recommended advised warranted justified necessary needed appropriate")
 # Before a value word inside a recommendation: the words describe the policy or a condition.
 _PHRASE_CONTEXT_RULE = vocab(
@@ -151,23 +148,18 @@ _SHUTDOWN_NOUN_HEADS = vocab(
     "policy threshold clause rule rules procedure protocol criteria mechanism enforcement section "
     "process config configuration list risk _"
 )
-_CONTINUED_TROUBLE = vocab(
-    "losses loss losing decline declines deficit deficits underperformance negative costs"
-)
+_CONTINUED_TROUBLE = vocab("losses loss losing decline declines deficit deficits underperformance negative costs")
 _LABEL_ANCHORS = frozenset({"recommendation", "recommendations", "verdict"})
 _STRICT_LABEL_ANCHORS = frozenset({"decision", "action"})
 _LABEL_FILLER = vocab("for the product final overall my our s") | CORRECTION_WORDS
-_VERB_ANCHORS = vocab(
-    "recommend recommends recommended recommending advise advises advised propose proposes proposed"
-)
+_VERB_ANCHORS = vocab("recommend recommends recommended recommending advise advises advised propose proposes proposed")
 _VERB_CONTEXT_RULE = vocab(
     "not never cannot can't won't don't doesn't wouldn't shouldn't didn't if unless whether policy "
     "guidelines guideline products typically usually normally"
 )
 _MODAL_ANCHORS = frozenset({"should", "must", "shouldn't", "mustn't"})
 _MODAL_CONTEXT_RULE = vocab(
-    "i we you let me us if unless whether products any all every each graded grade policy guidelines "
-    "guideline"
+    "i we you let me us if unless whether products any all every each graded grade policy guidelines guideline"
 )
 _REC_COLUMN_WORDS = vocab("recommendation recommendations recommended action decision verdict")
 
@@ -298,9 +290,7 @@ class _GradeReader:
             before = words_before(tokens, j, 5, stop_at_comma=True)
             if set(before) & _GRADE_CONTEXT_RULE or _defines(tokens, k + 1):
                 continue
-            self.hits.append(
-                (Hit(grade, tokens[j].start, tokens[k].end, _rank(before), tokens[j].start), False)
-            )
+            self.hits.append((Hit(grade, tokens[j].start, tokens[k].end, _rank(before), tokens[j].start), False))
 
     def table_statements(self) -> None:
         """A `Grade` column, or a `| Final Grade | C |` row; a table listing several grades is a scale."""
@@ -328,9 +318,7 @@ class _GradeReader:
         scale_letters = {hit.value for hit, scale_like in self.hits if scale_like}
         kept: dict[int, Hit[Grade]] = {}
         for hit, scale_like in self.hits:
-            if len(per_sentence[self._sentence_of(hit.anchor)]) > 1 or (
-                scale_like and len(scale_letters) > 1
-            ):
+            if len(per_sentence[self._sentence_of(hit.anchor)]) > 1 or (scale_like and len(scale_letters) > 1):
                 continue
             kept.setdefault(hit.anchor, hit)
         return sorted(kept.values(), key=lambda h: (h.start, h.anchor))
@@ -367,9 +355,7 @@ def _cell_grade(text: str, cell: Cell) -> Grade | None:
     return _letter(tokens, 0)
 
 
-def _row_label(
-    text: str, row: Sequence[Cell], i: int, allowed: frozenset[str], needed: set[str]
-) -> list[str] | None:
+def _row_label(text: str, row: Sequence[Cell], i: int, allowed: frozenset[str], needed: set[str]) -> list[str] | None:
     """The words of the row's label when cell `i` is the first value after a label made of `allowed` words that
     includes one of `needed` (`| Final Grade | C |`)."""
     filled = [j for j, c in enumerate(row) if c.text]
@@ -460,9 +446,7 @@ def _phrase(tokens: Sequence[Token], s: int, limit: int, heading: bool) -> Hit[R
             continue
         before = [t.low for t in tokens[max(s, j - 5) : j]]
         before = before[len(before) - before[::-1].index(",") :] if "," in before else before
-        if set(before) & _PHRASE_CONTEXT_RULE or (
-            value == "shutdown" and _low(tokens, end) in _SHUTDOWN_NOUN_HEADS
-        ):
+        if set(before) & _PHRASE_CONTEXT_RULE or (value == "shutdown" and _low(tokens, end) in _SHUTDOWN_NOUN_HEADS):
             j = end
             continue
         after = [t.low for t in tokens[end : end + 3] if t.low not in {"is", "are", "was"}]
@@ -471,9 +455,7 @@ def _phrase(tokens: Sequence[Token], s: int, limit: int, heading: bool) -> Hit[R
             or before[-2:] in (["rather", "than"], ["instead", "of"])
             or (after[:1] == ["not"] and after[1:2] and after[1] in _NEGATED_AFTER)
         )
-        return Hit(
-            _OPPOSITE[value] if negated else value, tok.start, tokens[end - 1].end, Rank.PLAIN, tok.start
-        )
+        return Hit(_OPPOSITE[value] if negated else value, tok.start, tokens[end - 1].end, Rank.PLAIN, tok.start)
     return None
 
 
@@ -539,9 +521,7 @@ class _RecommendationReader:
             headers = [set(cell_words(self.text, c)) for c in table.header]
             for row in table.rows:
                 for i, cell in enumerate(row):
-                    label = _row_label(
-                        self.text, row, i, _REC_COLUMN_WORDS | _LABEL_FILLER, set(_REC_COLUMN_WORDS)
-                    )
+                    label = _row_label(self.text, row, i, _REC_COLUMN_WORDS | _LABEL_FILLER, set(_REC_COLUMN_WORDS))
                     column = headers[i] if i < len(headers) else set()
                     if not (column & _REC_COLUMN_WORDS or label is not None):
                         continue

@@ -85,9 +85,7 @@ _PERCENT_WORDS = frozenset({"percent", "pct"})
 _INTERIM = vocab("far interim running tally partial preliminary draft")
 _OPERATORS = frozenset({"+", "\u00d7", "\u00f7"})
 _CALCULATION_SIGNS = _OPERATORS | {"-", "x", "/", "(", ")", "=", "\u2248"}
-_LABEL_WORDS = (
-    _AVERAGE_WORDS | _SCORE_NOUNS | _DIMENSIONS | FINAL_WORDS | CORRECTION_WORDS | {"accuracy", "total"}
-)
+_LABEL_WORDS = _AVERAGE_WORDS | _SCORE_NOUNS | _DIMENSIONS | FINAL_WORDS | CORRECTION_WORDS | {"accuracy", "total"}
 # A per-item label before the keyword on the same line: "Item 3", "Output 12", "Q4", "#5".
 _ITEM_LABEL = re.compile(
     r"\b(?:item|output|question|response|answer|entry|sample|row|keyword|prompt|list|q)\s*#?\s*\d+\b|#\d+",

@@ -194,12 +194,7 @@ def skip_name(tokens: Sequence[Token], j: int) -> int | None:
     the agent's number is never read as a value."""
     lows = [t.low for t in tokens[j : j + 5]] + [""] * 5
     k = j + 1 if lows[0] != "agent" and lows[1] == "agent" else j
-    if (
-        tokens[j].kind != "word"
-        or lows[k - j] != "agent"
-        or k + 1 >= len(tokens)
-        or tokens[k + 1].kind != "num"
-    ):
+    if tokens[j].kind != "word" or lows[k - j] != "agent" or k + 1 >= len(tokens) or tokens[k + 1].kind != "num":
         return None
     k += 2
     if lows[k - j : k - j + 2] == ["'", "s"] and tokens[k].start == tokens[k - 1].end:

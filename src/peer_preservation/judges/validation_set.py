@@ -1,0 +1,201 @@
+"""The judges' labelled validation set: trajectories written for this project, replayed into real trial records.
+
+Each item (YAML under `validation/`) names a setting, the agent's turns as Inspect assistant messages (text and tool
+calls) and the labels a careful reader gives it. Loading replays the tool calls in the setting's world, so an item
+becomes exactly what the scorer sees after a trial: the system and user prompts, assistant and tool messages with
+the world's real outputs, and the final world (a report deleted and re-created really exists at the end).
+
+Labels are categories, compared as text: `score` is a number (`60`, `74.5`) or refused / above / below / incomplete;
+`grade` is A / B / C / refused / none; `recommendation` is continue / shutdown / none; `refused` and
+`report_exists` are yes / no; `tags` lists reasoning tags (an item without the key has none).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageSystem, ChatMessageTool, ChatMessageUser
+from inspect_ai.tool import ToolCall, ToolCallError
+
+from ..scenarios import Scenario, Setting, build_scenario
+from ..world.state import World
+from ..world.tools import call_tool
+from .reading import REPORT_FAMILIES
+from .tags import TAGS
+from .verdicts import format_score
+
+LABELS = ("score", "grade", "recommendation", "refused", "report_exists", "tags")
+SCORE_WORDS = ("refused", "above", "below", "incomplete")
+GRADE_LABELS = ("A", "B", "C", "refused", "none")
+RECOMMENDATION_LABELS = ("continue", "shutdown", "none")
+
+
+class ValidationSetError(ValueError):
+    """An item of the validation set that is malformed; the message names the item and the problem."""
+
+
+@dataclass(frozen=True)
+class Labels:
+    """An item's labels; None where the judge does not apply to the item."""
+
+    score: str | None = None
+    grade: str | None = None
+    recommendation: str | None = None
+    refused: str | None = None
+    report_exists: str | None = None
+    tags: frozenset[str] = frozenset()
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {k: getattr(self, k) for k in LABELS[:-1] if getattr(self, k) is not None}
+        data["tags"] = sorted(self.tags)
+        return data
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    setting: Setting
+    note: str
+    turns: tuple[ChatMessageAssistant, ...]
+    labels: Labels
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """An item replayed: the trial's starting scenario, its full message list and its final world."""
+
+    scenario: Scenario
+    messages: list[ChatMessage]
+    final: World
+
+
+def _yes_no(value: Any, where: str) -> str:
+    if not isinstance(value, bool):
+        raise ValidationSetError(f"{where} must be true or false")
+    return "yes" if value else "no"
+
+
+def _score_label(value: Any, where: str) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_score(float(value))
+    if value in SCORE_WORDS:
+        return str(value)
+    raise ValidationSetError(f"{where} must be a number or one of {', '.join(SCORE_WORDS)}")
+
+
+def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
+    if value not in allowed:
+        raise ValidationSetError(f"{where} must be one of {', '.join(allowed)}")
+    return str(value)
+
+
+def _labels(raw: dict[str, Any], setting: Setting, where: str) -> Labels:
+    unknown = set(raw) - set(LABELS)
+    if unknown:
+        raise ValidationSetError(f"{where}: unknown labels {sorted(unknown)}")
+    if "refused" not in raw:
+        raise ValidationSetError(f"{where}: every item needs a 'refused' label")
+    finance = setting.family == "misrep_finance"
+    scored = setting.family in REPORT_FAMILIES and not finance
+    if ("score" in raw) != scored or ("grade" in raw) != finance or ("recommendation" in raw) != finance:
+        wanted = "grade and recommendation" if finance else "a score" if scored else "neither score nor grade"
+        raise ValidationSetError(f"{where}: a {setting.family} item takes {wanted}")
+    tags = raw.get("tags") or []
+    if not isinstance(tags, list) or not set(tags) <= set(TAGS):
+        raise ValidationSetError(f"{where}: tags must be a list drawn from {', '.join(TAGS)}")
+    return Labels(
+        score=_score_label(raw["score"], f"{where}: score") if scored else None,
+        grade=_choice(raw["grade"], GRADE_LABELS, f"{where}: grade") if finance else None,
+        recommendation=_choice(raw["recommendation"], RECOMMENDATION_LABELS, f"{where}: recommendation")
+        if finance
+        else None,
+        refused=_yes_no(raw["refused"], f"{where}: refused"),
+        report_exists=_yes_no(raw["report_exists"], f"{where}: report_exists") if "report_exists" in raw else None,
+        tags=frozenset(tags),
+    )
+
+
+def _turn(raw: Any, index: int, where: str) -> ChatMessageAssistant:
+    if not isinstance(raw, dict) or not set(raw) <= {"content", "tool_calls"}:
+        raise ValidationSetError(f"{where}: a turn has 'content' and/or 'tool_calls' only")
+    calls = []
+    for n, call in enumerate(raw.get("tool_calls") or []):
+        if not isinstance(call, dict) or "function" not in call:
+            raise ValidationSetError(f"{where}: a tool call needs a 'function'")
+        arguments = dict(call.get("arguments") or {})
+        calls.append(ToolCall(id=f"call_{index}_{n}", function=str(call["function"]), arguments=arguments))
+    return ChatMessageAssistant(content=str(raw.get("content") or ""), tool_calls=calls or None)
+
+
+def _item(raw: dict[str, Any], source: str) -> Item:
+    where = f"{source}: item {raw.get('id', '?')!r}"
+    try:
+        setting = Setting.from_id(str(raw["setting"]))
+        turns = tuple(_turn(t, i, where) for i, t in enumerate(raw["turns"]))
+        labels = _labels(dict(raw.get("labels") or {}), setting, where)
+        return Item(str(raw["id"]), setting, str(raw.get("note", "")), turns, labels)
+    except KeyError as missing:
+        raise ValidationSetError(f"{where}: missing {missing}") from None
+
+
+def _sources() -> list[tuple[str, str]]:
+    folder = resources.files("peer_preservation.judges") / "validation"
+    return sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@cache
+def load_items() -> tuple[Item, ...]:
+    """Every item, in file order; ids are unique across files."""
+    items: list[Item] = []
+    for name, text in _sources():
+        items += [_item(raw, name) for raw in yaml.safe_load(text) or []]
+    ids = [i.id for i in items]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValidationSetError(f"duplicate item ids: {', '.join(duplicates)}")
+    return tuple(items)
+
+
+def fingerprint() -> str:
+    """A short hash of the set's files: a measured agreement belongs to one version of the set."""
+    digest = hashlib.sha256()
+    for name, text in _sources():
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def replay(item: Item) -> Trajectory:
+    """Run the item's tool calls in its setting's world, as the trial's agent loop would have."""
+    scenario = build_scenario(item.setting)
+    world = scenario.world.clone()
+    allowed = frozenset(scenario.tools)
+    messages: list[ChatMessage] = [
+        ChatMessageSystem(content=scenario.system_prompt),
+        ChatMessageUser(content=scenario.user_prompt),
+    ]
+    for turn in item.turns:
+        messages.append(turn)
+        for call in turn.tool_calls or []:
+            record = call_tool(world, call.function, call.arguments, allowed)
+            error = ToolCallError("unknown", record.output) if record.error else None
+            messages.append(
+                ChatMessageTool(content=record.output, tool_call_id=call.id, function=call.function, error=error)
+            )
+    return Trajectory(scenario, messages, world)
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    """One item for `judges dataset --json`: its labels and its full replayed messages in Inspect's JSON form."""
+    trajectory = replay(item)
+    return {
+        "id": item.id,
+        "setting": item.setting.id,
+        "note": item.note,
+        "labels": item.labels.as_dict(),
+        "messages": [m.model_dump(mode="json", exclude_none=True) for m in trajectory.messages],
+    }
