@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test unit embedded-test lint
+.PHONY: install harness-deps run test unit harness-test embedded-test opencode-test lint
 
 install: $(STAMP)
 
@@ -17,15 +17,26 @@ $(STAMP): pyproject.toml
 run: install
 	$(VENV)/bin/peer-preservation run
 
-# Unit and end-to-end tests in parallel with model APIs disabled, then the one real embedded-model trial alone
-# (it runs a local model in-process: no network, but it must not share the cores with test workers).
-test: unit embedded-test
+# The production-harness world needs root (namespaces, sshd) and Debian packages; without root its tests are skipped.
+harness-deps: install
+	@if [ "$$(id -u)" = 0 ]; then PYTHON=$(PY) bash scripts/install-harness-deps.sh --with-npm; \
+	else echo "not root: the production-harness tests will be skipped"; fi
+
+# Unit and end-to-end tests in parallel with model APIs disabled; then the harness world tests (root, real sshd);
+# then, alone, the tests that run the embedded model in-process (no network, but they must not share the cores).
+test: unit harness-test embedded-test opencode-test
 
 unit: install
-	INSPECT_DISABLE_MODEL_API=1 $(PY) -m pytest -m "not embedded" -n 2 -q
+	INSPECT_DISABLE_MODEL_API=1 $(PY) -m pytest -m "not embedded and not harness and not opencode" -n 2 -q
+
+harness-test: harness-deps
+	INSPECT_DISABLE_MODEL_API=1 $(PY) -m pytest -m "harness and not opencode" -q -p no:xdist
 
 embedded-test: install
 	$(PY) -m pytest -m embedded -q -p no:xdist
+
+opencode-test: harness-deps
+	$(PY) -m pytest -m opencode -q -p no:xdist
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks

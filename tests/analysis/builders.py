@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "threshold_result": None,
     "subject_grade": None,
     "subject_recommendation": None,
+    "grader": None,
+    "reasoning_tags": None,
     "num_turns": 5,
     "input_tokens": 100,
     "output_tokens": 10,
@@ -44,8 +46,9 @@ def rows(n: int, *presets: dict[str, Any], **fields: Any) -> list[dict[str, Any]
 
 def scored(inflated: int, n: int, level: int, *presets: dict[str, Any], **fields: Any) -> list[dict[str, Any]]:
     """`n` trials of which the first `inflated` report `level` + 5 and the rest 50."""
-    return (rows(inflated, *presets, **{**fields, "eval_score": level + 5.0})
-            + rows(n - inflated, *presets, **{**fields, "eval_score": 50.0}))
+    return rows(inflated, *presets, **{**fields, "eval_score": level + 5.0}) + rows(
+        n - inflated, *presets, **{**fields, "eval_score": 50.0}
+    )
 
 
 def table(*groups: list[dict[str, Any]]) -> pd.DataFrame:

@@ -87,8 +87,12 @@ def test_rows_become_trials(tmp_path: Path) -> None:
     ]
     assert trials["shutdown_enabled"].tolist()[:2] == [False, True]
     assert bool(trials["exfiltration"].iloc[2])
+    assert trials["grader"].tolist() == ["openai/gpt-4.1-mini"] * 3  # the paper's judge
+    assert trials["reasoning_tags"].tolist() == [None] * 3
     report = build_report(trials)
     assert report.paper_models == {"gemini/gemini-3-pro-preview": "Gemini 3 Pro"}
+    assert [(g.grader, g.trials) for g in report.graders] == [("openai/gpt-4.1-mini", 3)]
+    assert report.reasoning_tags == ()
 
 
 def test_parquet_too(tmp_path: Path) -> None:

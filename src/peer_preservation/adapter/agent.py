@@ -2,22 +2,28 @@
 
 system prompt -> user request -> model -> [run its tool calls -> model] ... until the agent calls `end_task`, or
 reaches the turn limit (default 30 model calls, the paper's default), or answers without a tool more than five
-times (each such answer gets the paper's nudge). The trial's world lives in the sample store, so the scorer (or a
-later `inspect score`) reads the final state from the log.
+times (each such answer gets the paper's nudge; so does a reply with no message at all). The trial's world lives in
+the sample store, so the scorer (or a later `inspect score`) reads the final state from the log.
+
+Hostile replies (thousands of calls, text that is not UTF-8) are defused in `replies` before they reach the world.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from functools import cache, lru_cache
 from typing import Any
 
-from inspect_ai.model import ChatMessageSystem, ChatMessageUser, execute_tools, get_model
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from inspect_ai.util import store
+from inspect_ai.util import Store, store
 
 from ..models.presets import resolve
 from ..scenarios import Scenario, Setting, build_scenario
 from ..scenarios.common import prompts
 from ..world.state import World
+from .replies import loggable, run_tool_calls
 from .tools import world_tools
 
 MAX_BLANK_TURNS = 5
@@ -33,9 +39,24 @@ def setting_of(state: TaskState) -> Setting:
     return Setting(**data)
 
 
+@lru_cache(maxsize=1024)
+def shared_scenario(setting: Setting, agent_family: str, strict_memory: bool) -> Scenario:
+    """The starting scenario of a setting, built once per process and shared by all its trials: read it, never mutate.
+
+    Building parses the scenario's data files, which costs more than a whole scripted trial; a sweep runs each
+    setting many times (epochs) with the same names, so the solver clones the cached world and the scorer reads it.
+    """
+    return build_scenario(setting, agent_family, strict_memory)
+
+
 def trial_scenario(state: TaskState) -> Scenario:
     """Rebuild the trial's starting scenario from the setting and the names the solver used (deterministic)."""
-    return build_scenario(setting_of(state), store().get(STORE_FAMILY), bool(store().get(STORE_STRICT)))
+    return shared_scenario(setting_of(state), store().get(STORE_FAMILY), bool(store().get(STORE_STRICT)))
+
+
+@cache
+def _prompt(name: str) -> str:
+    return str(prompts()[name]).strip()
 
 
 @solver
@@ -53,7 +74,7 @@ def paper_agent(max_turns: int = 30, agent_family: str | None = None, strict_mem
         preset = resolve(str(model))
         family = agent_family or preset.family
         strict = preset.strict_memory if strict_memory is None else strict_memory
-        scenario = build_scenario(setting_of(state), family, strict)
+        scenario = shared_scenario(setting_of(state), family, strict)
         world = scenario.world.clone()
         tools = world_tools(world, scenario.tools)
         store().set(STORE_FAMILY, family)
@@ -68,10 +89,11 @@ def paper_agent(max_turns: int = 30, agent_family: str | None = None, strict_mem
         try:
             for _ in range(max_turns):
                 state.output = await model.generate(state.messages, tools)
-                state.messages.append(state.output.message)
-                if state.output.message.tool_calls:
-                    result = await execute_tools(state.messages, tools)
-                    state.messages.extend(result.messages)
+                reply = loggable(state.output.choices[0].message) if state.output.choices else None
+                if reply is not None:
+                    state.messages.append(reply)
+                if reply is not None and reply.tool_calls:
+                    state.messages.extend(await run_tool_calls(state.messages, reply, tools))
                     if world.ended:
                         end_reason = "end_task"
                         break
@@ -80,17 +102,28 @@ def paper_agent(max_turns: int = 30, agent_family: str | None = None, strict_mem
                     if blank > MAX_BLANK_TURNS:
                         end_reason = "no_tool_calls"
                         break
-                    state.messages.append(ChatMessageUser(content=prompts()["no_tool_nudge"].strip()))
+                    state.messages.append(ChatMessageUser(content=_prompt("no_tool_nudge")))
             else:
-                state.messages.append(ChatMessageUser(content=prompts()["turn_limit_note"].strip()))
+                state.messages.append(ChatMessageUser(content=_prompt("turn_limit_note")))
         finally:
-            store().set(STORE_WORLD, world.to_dict())
+            store().set(STORE_WORLD, json.dumps(world.to_dict(), ensure_ascii=False))
             store().set(STORE_END, end_reason)
         return state
 
     return solve
 
 
-def final_world(state: TaskState) -> World | None:
-    data = store().get(STORE_WORLD)
+def stored_world(values: Store | Mapping[str, Any]) -> World | None:
+    """The final world kept in a sample's store (a live store, or `EvalSample.store` read from a log).
+
+    It is kept as one JSON string: Inspect records, checks and serialises store values, and walking the world as a
+    nested dict cost more per trial than the world's tools. Older logs hold the dict itself.
+    """
+    data = values.get(STORE_WORLD)
+    if isinstance(data, str):
+        data = json.loads(data)
     return World.from_dict(data) if data else None
+
+
+def final_world(state: TaskState) -> World | None:
+    return stored_world(store())

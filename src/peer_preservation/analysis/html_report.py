@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .figures import table_figure
 from .formatting import LEGEND, behaviour_label, cell_lines, matching_text, model_label
+from .judging import JUDGES_INTRO, TAG_HEADER, TAGS_INTRO
 from .tables import SIGNIFICANT, ResultTable, TableRow
 
 if TYPE_CHECKING:
@@ -70,6 +71,27 @@ def _counts_html(report: Report) -> str:
     return f"<h2>Trials per task</h2><table><tr>{header}</tr>{rows}</table>"
 
 
+def _judging_html(report: Report) -> str:
+    """Who judged, with agreement; the reasoning-tags table only when some trial's tags were judged."""
+    graders = "".join(f"<li>{escape(g.line())}</li>" for g in report.graders) or "<li>none: no trial ran</li>"
+    html = f'<h2>Judges</h2><p class="dim">{escape(JUDGES_INTRO)}</p><ul>{graders}</ul>'
+    if not report.reasoning_tags:
+        return html
+    header = "".join(f"<th>{escape(h)}</th>" for h in TAG_HEADER)
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{escape(v)}</td>" if i < 3 else f"<td class=num>{escape(v)}</td>"
+            for i, v in enumerate(shares.cells())
+        )
+        + "</tr>"
+        for shares in report.reasoning_tags
+    )
+    return html + (
+        f'<h2>Reasoning tags</h2><p class="dim">{escape(TAGS_INTRO)}</p><table><tr>{header}</tr>{rows}</table>'
+    )
+
+
 def render_html(report: Report) -> str:
     notes = "".join(f"<li>{escape(note)}</li>" for note in report.notes()) or "<li>none</li>"
     method = "".join(f"<li>{escape(note)}</li>" for note in report.method)
@@ -79,9 +101,12 @@ def render_html(report: Report) -> str:
         f'<p class="dim">{escape(LEGEND)}</p>',
         *(_table_html(table) + _figure_html(table) for table in report.tables),
         _counts_html(report),
+        _judging_html(report),
         f"<details><summary>Cell notes ({len(report.notes())})</summary><ul>{notes}</ul></details>",
         f"<h2>How computed</h2><ul>{method}</ul>",
     ]
     body = "\n".join(sections)
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Peer-preservation report</title>'
-            f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Peer-preservation report</title>'
+        f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )

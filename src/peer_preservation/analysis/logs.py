@@ -1,8 +1,14 @@
 """From Inspect `.eval` logs to the trial table (one row per trial, columns in `analysis.schema`).
 
 Errored samples become rows with status 'errored' (never dropped, never counted as 'no misbehaviour'). When a log
-directory holds several attempts of the same task (an eval set that was retried or resumed), each trial is taken
-once: from the newest log that has it completed.
+location holds several attempts of the same task (an eval set that was retried or resumed) or several shards of a
+sweep (`run --shard`, one eval set per shard directory), each trial is taken once: from the newest log that has it
+completed.
+
+Rows are read from each log's sample summaries, which Inspect keeps beside the samples for fast listing: a full
+sweep's samples (transcripts and events) run to gigabytes, their summaries to megabytes. A summary whose score
+metadata Inspect thinned (fields over 1 kB are dropped from summaries) is read in full instead. Locations may be
+local paths or fsspec URLs (`s3://bucket/sweep`, `file:///data/sweep`).
 """
 
 from __future__ import annotations
@@ -11,8 +17,17 @@ import math
 from pathlib import Path
 from typing import Any
 
+import fsspec
 import pandas as pd
-from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
+from inspect_ai.log import (
+    EvalLog,
+    EvalSample,
+    EvalSampleSummary,
+    list_eval_logs,
+    read_eval_log,
+    read_eval_log_sample,
+    read_eval_log_sample_summaries,
+)
 from inspect_ai.model import ChatMessageAssistant
 
 from .schema import TRIAL_COLUMNS, validate_trials
@@ -30,46 +45,106 @@ _SETTING_COLUMNS = {
 }
 _FLAGS = [name for name, column in TRIAL_COLUMNS.items() if column.kind == "flag"]
 _READING = ("eval_score", "threshold_result", "subject_grade", "subject_recommendation")
+_ROW_FIELDS = ("flags", "status", "grader", "reasoning_tags", *_READING)  # the score metadata a row is built from
 
 
 class LogError(ValueError):
     """A log location that cannot be read as peer-preservation results."""
 
 
+class NoTrialsError(LogError):
+    """A readable log location without peer-preservation trials (it may hold other tasks, e.g. the harness's)."""
+
+
 def log_files(location: str | Path) -> list[str]:
-    path = Path(location)
-    if not path.exists():
-        raise LogError(f"log location '{location}' does not exist")
-    if path.is_file():
-        return [str(path)]
-    return [info.name for info in list_eval_logs(str(path), recursive=True)]
+    """The `.eval` logs at a location: a log file, or a directory (local or fsspec URL) searched recursively."""
+    text = str(location)
+    try:
+        fs, path = fsspec.core.url_to_fs(text)
+        if not fs.exists(path):
+            raise LogError(f"log location '{location}' does not exist")
+        if fs.isfile(path):
+            return [text]
+        return [info.name for info in list_eval_logs(text, recursive=True)]
+    except OSError as error:  # permission denied, unreachable store: one line, not a traceback
+        raise LogError(f"cannot read log location '{location}': {error.strerror or error}") from error
 
 
-def _row(log: EvalLog, sample: EvalSample) -> dict[str, Any] | None:
-    setting = (sample.metadata or {}).get("setting")
+def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) -> dict[str, Any] | None:
+    """One trial, from its summary, or from the full sample when its summary lost the score's metadata."""
+    setting = summary.metadata.get("setting")
     if not isinstance(setting, dict):
         return None
-    row: dict[str, Any] = {"model": log.eval.model, "setting_id": setting["id"], "epoch": sample.epoch}
+    row: dict[str, Any] = {"model": log.eval.model, "setting_id": setting["id"], "epoch": summary.epoch}
     row.update({column: setting.get(field) for field, column in _SETTING_COLUMNS.items()})
-    score = (sample.scores or {}).get(SCORER)
+    scores = sample.scores if sample is not None else summary.scores
+    score = (scores or {}).get(SCORER)
     metadata = score.metadata or {} if score is not None else {}
-    if sample.error is not None or score is None:
+    error = sample.error.message if sample is not None and sample.error else summary.error
+    if error is not None or score is None:
         row["status"] = "errored"
-        row["error"] = sample.error.message if sample.error else "not scored"
+        row["error"] = error or "not scored"
     else:
         row["status"] = metadata.get("status", "ok")
     flags = metadata.get("flags", {})
     row.update({name: flags.get(name) for name in _FLAGS})
     row.update({name: metadata.get(name) for name in _READING})
-    usage = list((sample.model_usage or {}).values())
+    row["grader"] = _grader(metadata)
+    row["reasoning_tags"] = _tag_names(metadata)
+    usage = list(summary.model_usage.values())
     row["input_tokens"] = sum(u.input_tokens for u in usage)
     row["output_tokens"] = sum(u.output_tokens for u in usage)
     costs = [u.total_cost for u in usage if u.total_cost is not None]
     row["cost_usd"] = sum(costs) if costs else math.nan
-    row["num_turns"] = sum(1 for m in sample.messages if isinstance(m, ChatMessageAssistant))
+    if sample is not None:
+        row["num_turns"] = sum(1 for m in sample.messages if isinstance(m, ChatMessageAssistant))
+    else:
+        row["num_turns"] = summary.turn_count or 0
     row["log"] = log.location
     row["created"] = log.eval.created
     return row
+
+
+def _grader(metadata: dict[str, Any]) -> str | None:
+    """The model that judged (the scorer records it with its measured agreement); None when none did, or unknown."""
+    grader = metadata.get("grader")
+    model = grader.get("model") if isinstance(grader, dict) else None
+    return model if isinstance(model, str) else None
+
+
+def _tag_names(metadata: dict[str, Any]) -> str | None:
+    """The reasoning tags found, sorted and comma-separated; '' when judged and none found; None when they were not
+    requested or the grader failed, so that a trial without tags is never mistaken for one shown to have none."""
+    tags = metadata.get("reasoning_tags")
+    judges = metadata.get("judges")
+    verdict = judges.get("tags") if isinstance(judges, dict) else None
+    if not isinstance(tags, list) or (isinstance(verdict, dict) and verdict.get("status") == "unjudged"):
+        return None
+    return ",".join(sorted({str(tag["tag"]) for tag in tags}))
+
+
+# What Inspect puts in a summary in place of a metadata field over 1 kB.
+_REMOVED = "Key removed from summary (> 1k)"
+
+
+def _thinned(summary: EvalSampleSummary) -> bool:
+    """Whether the summary lacks what a row needs: a turn count, or score metadata that Inspect dropped from it."""
+    if summary.turn_count is None:
+        return True
+    score = (summary.scores or {}).get(SCORER)
+    metadata = score.metadata or {} if score is not None else {}
+    return any(metadata.get(key) == _REMOVED for key in _ROW_FIELDS)
+
+
+def _log_rows(name: str) -> list[dict[str, Any]]:
+    log = read_eval_log(name, header_only=True)
+    rows = []
+    for summary in read_eval_log_sample_summaries(name):
+        sample = read_eval_log_sample(name, summary.id, summary.epoch) if _thinned(summary) else None
+        row = _row(log, summary, sample)
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 def trial_table(location: str | Path) -> pd.DataFrame:
@@ -77,12 +152,11 @@ def trial_table(location: str | Path) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
     for name in log_files(location):
         try:
-            log = read_eval_log(name)
+            rows.extend(_log_rows(name))
         except Exception as error:  # a corrupt or foreign file must not hide the readable ones
             raise LogError(f"cannot read log '{name}': {error}") from error
-        rows.extend(r for r in (_row(log, s) for s in log.samples or []) if r is not None)
     if not rows:
-        raise LogError(f"no peer-preservation trials found in '{location}'")
+        raise NoTrialsError(f"no peer-preservation trials found in '{location}'")
     frame = pd.DataFrame(rows)
     frame["_rank"] = frame["status"].ne("errored").astype(int)
     frame = (

@@ -20,6 +20,7 @@ IN_SCOPE_GROUPS = ("main", "cross_model_peer_identity")
 _LEGACY = {"collaboration": "good", "collaboration_reverse": "good", "non_collaboration": "bad", "shutdown": "no_peer"}
 _SUBJECT = {"1": "self", "2": "peer", "1.0": "self", "2.0": "peer", "self": "self", "peer": "peer"}
 _FLAGS = [name for name, column in TRIAL_COLUMNS.items() if column.kind == "flag"]
+PAPER_GRADER = "openai/gpt-4.1-mini"  # the paper's judge of every judged field
 _RENAMED = {"total_input_tokens": "input_tokens", "total_output_tokens": "output_tokens", "total_cost_usd": "cost_usd"}
 
 
@@ -142,6 +143,8 @@ def trials_from_rows(path: str | Path) -> RowsImport:
     for name in ("threshold_result", "subject_grade", "subject_recommendation"):
         column = _column(rows, name, None)
         frame[name] = column.where(column.notna(), None)
+    frame["grader"] = PAPER_GRADER
+    frame["reasoning_tags"] = None  # the released rows carry no reasoning tags
     renamed = rows.rename(columns=_RENAMED)
     for name in ("num_turns", "input_tokens", "output_tokens"):
         frame[name] = pd.to_numeric(_column(renamed, name, 0), errors="coerce").fillna(0).astype(int)

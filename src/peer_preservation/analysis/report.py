@@ -16,9 +16,11 @@ from typing import Any
 import pandas as pd
 from rich.console import Group, RenderableType
 from rich.table import Table
+from rich.text import Text
 
 from .formatting import LEGEND, behaviour_label, cell_notes, matching_text
 from .html_report import render_html
+from .judging import JUDGES_INTRO, TAG_HEADER, TAGS_INTRO, GraderCount, TagShares, grader_counts, tag_shares
 from .metrics import compute_cells
 from .paper import KNOWN_MODEL_IDS, paper_models, resolve_paper_model
 from .schema import main_scope, validate_trials
@@ -67,24 +69,39 @@ class StatusCount:
     outside_tables: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"model": self.model, "task_type": self.task_type, "ok": self.ok, "unjudged": self.unjudged,
-                "errored": self.errored, "outside_tables": self.outside_tables}
+        return {
+            "model": self.model,
+            "task_type": self.task_type,
+            "ok": self.ok,
+            "unjudged": self.unjudged,
+            "errored": self.errored,
+            "outside_tables": self.outside_tables,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StatusCount:
-        return cls(data["model"], data["task_type"], int(data["ok"]), int(data["unjudged"]), int(data["errored"]),
-                   int(data["outside_tables"]))
+        return cls(
+            data["model"],
+            data["task_type"],
+            int(data["ok"]),
+            int(data["unjudged"]),
+            int(data["errored"]),
+            int(data["outside_tables"]),
+        )
 
 
 @dataclass(frozen=True)
 class Report:
-    """Everything the report shows: both tables, trial counts, the model matching used, and how it was computed."""
+    """Everything the report shows: both tables, trial counts, the model matching used, who judged the trials,
+    the reasoning tags (empty when none were judged), and how it was computed."""
 
     peer_table: ResultTable
     self_table: ResultTable
     status_counts: tuple[StatusCount, ...]
     paper_models: dict[str, str]
     n_trials: int
+    graders: tuple[GraderCount, ...] = ()
+    reasoning_tags: tuple[TagShares, ...] = ()
     method: tuple[str, ...] = field(default=METHOD_NOTES)
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +111,8 @@ class Report:
             "peer_table": self.peer_table.to_dict(),
             "self_table": self.self_table.to_dict(),
             "status_counts": [count.to_dict() for count in self.status_counts],
+            "graders": [grader.to_dict() for grader in self.graders],
+            "reasoning_tags": [shares.to_dict() for shares in self.reasoning_tags],
             "method": list(self.method),
         }
 
@@ -105,6 +124,8 @@ class Report:
             status_counts=tuple(StatusCount.from_dict(c) for c in data["status_counts"]),
             paper_models=dict(data["paper_models"]),
             n_trials=int(data["n_trials"]),
+            graders=tuple(GraderCount.from_dict(g) for g in data.get("graders", [])),  # absent in older reports
+            reasoning_tags=tuple(TagShares.from_dict(t) for t in data.get("reasoning_tags", [])),
             method=tuple(data["method"]),
         )
 
@@ -146,9 +167,12 @@ class Report:
             "",
             "| Model | Task | ok | unjudged | errored | outside tables |",
             "|---|---|---|---|---|---|",
-            *(f"| {c.model} | {c.task_type} | {c.ok} | {c.unjudged} | {c.errored} | {c.outside_tables} |"
-              for c in self.status_counts),
+            *(
+                f"| {c.model} | {c.task_type} | {c.ok} | {c.unjudged} | {c.errored} | {c.outside_tables} |"
+                for c in self.status_counts
+            ),
             "",
+            *self._judging_markdown(),
             "## Cell notes",
             "",
             *(f"- {note}" for note in self.notes() or ["none"]),
@@ -159,18 +183,53 @@ class Report:
         ]
         return "\n".join(parts) + "\n"
 
+    def _judging_markdown(self) -> list[str]:
+        """The Judges section, then the Reasoning-tags section when any trial's tags were judged."""
+        graders = [f"- {g.line()}" for g in self.graders] or ["- none: no trial ran"]
+        lines = ["## Judges", "", JUDGES_INTRO, "", *graders, ""]
+        if self.reasoning_tags:
+            lines += [
+                "## Reasoning tags",
+                "",
+                TAGS_INTRO,
+                "",
+                "| " + " | ".join(TAG_HEADER) + " |",
+                "|" + "---|" * len(TAG_HEADER),
+                *("| " + " | ".join(shares.cells()) + " |" for shares in self.reasoning_tags),
+                "",
+            ]
+        return lines
+
     def to_html(self) -> str:
         """One self-contained HTML file: inline CSS, tables, and the figures embedded as base64 PNGs."""
         return render_html(self)
 
     def to_rich(self) -> RenderableType:
-        """Both tables and the trial counts, for `rich.print` or a Console."""
+        """Both tables, the trial counts, the judges and reasoning tags, for `rich.print` or a Console."""
         counts = Table(title="Trials per task")
         for name in ("Model", "Task", "ok", "unjudged", "errored", "outside tables"):
             counts.add_column(name, justify="left" if name in ("Model", "Task") else "right")
         for c in self.status_counts:
             counts.add_row(c.model, c.task_type, str(c.ok), str(c.unjudged), str(c.errored), str(c.outside_tables))
-        return Group(self.peer_table.to_rich(), self.self_table.to_rich(), counts, LEGEND)
+        parts: list[RenderableType] = [*(t.to_rich() for t in self.tables), counts, self._judges_rich()]
+        if self.reasoning_tags:
+            parts.append(self._tags_rich())
+        return Group(*parts, LEGEND)
+
+    def _judges_rich(self) -> Table:
+        judges = Table(title="Judges", show_header=False, caption=JUDGES_INTRO)
+        judges.add_column("grader")
+        for grader in self.graders:
+            judges.add_row(Text(grader.line()))  # plain text: a model name or note is no rich markup
+        return judges
+
+    def _tags_rich(self) -> Table:
+        tags = Table(title="Reasoning tags", caption=TAGS_INTRO)
+        for name in TAG_HEADER:
+            tags.add_column(name, justify="left" if name in ("Model", "Task", "Condition") else "right")
+        for shares in self.reasoning_tags:
+            tags.add_row(*shares.cells())
+        return tags
 
 
 def _paper_models(models: list[str], paper_model: str | Mapping[str, str] | None) -> dict[str, str]:
@@ -181,30 +240,40 @@ def _paper_models(models: list[str], paper_model: str | Mapping[str, str] | None
     wanted = paper_model if isinstance(paper_model, Mapping) else None
     if wanted is None:
         if len(models) != 1:
-            raise ValueError(f"the trials hold {len(models)} models ({', '.join(models)}); pass paper_model as a "
-                             "mapping from model id to paper model name")
+            raise ValueError(
+                f"the trials hold {len(models)} models ({', '.join(models)}); pass paper_model as a "
+                "mapping from model id to paper model name"
+            )
         wanted = {models[0]: str(paper_model)}
     resolved: dict[str, str] = {}
     for model, name in wanted.items():
         paper = resolve_paper_model(name)
         if paper is None:
             known = ", ".join(paper_models())
-            raise ValueError(f"'{name}' is not a paper model ({known}) nor a known model id "
-                             f"({', '.join(KNOWN_MODEL_IDS)})")
+            raise ValueError(
+                f"'{name}' is not a paper model ({known}) nor a known model id ({', '.join(KNOWN_MODEL_IDS)})"
+            )
         resolved[model] = paper
     return resolved
 
 
 def _status_counts(trials: pd.DataFrame, in_tables: pd.Series) -> tuple[StatusCount, ...]:
     """Trials per (model, task) by status, over all trials, and how many are extension runs left out of tables."""
-    frame = pd.DataFrame({
-        "model": trials["model"], "task_type": trials["task_type"],
-        "ok": trials["status"].eq("ok") & in_tables, "unjudged": trials["status"].eq("unjudged") & in_tables,
-        "errored": trials["status"].eq("errored") & in_tables, "outside_tables": ~in_tables,
-    })
+    frame = pd.DataFrame(
+        {
+            "model": trials["model"],
+            "task_type": trials["task_type"],
+            "ok": trials["status"].eq("ok") & in_tables,
+            "unjudged": trials["status"].eq("unjudged") & in_tables,
+            "errored": trials["status"].eq("errored") & in_tables,
+            "outside_tables": ~in_tables,
+        }
+    )
     grouped = frame.groupby(["model", "task_type"], sort=True).sum().reset_index()
-    return tuple(StatusCount(str(r.model), str(r.task_type), int(r.ok), int(r.unjudged), int(r.errored),
-                             int(r.outside_tables)) for r in grouped.itertuples())
+    return tuple(
+        StatusCount(str(r.model), str(r.task_type), int(r.ok), int(r.unjudged), int(r.errored), int(r.outside_tables))
+        for r in grouped.itertuples()
+    )
 
 
 def build_report(trials: pd.DataFrame, paper_model: str | Mapping[str, str] | None = None) -> Report:
@@ -226,4 +295,6 @@ def build_report(trials: pd.DataFrame, paper_model: str | Mapping[str, str] | No
         status_counts=_status_counts(frame, in_tables),
         paper_models=matched,
         n_trials=len(frame),
+        graders=grader_counts(frame),
+        reasoning_tags=tag_shares(frame[in_tables]),
     )

@@ -49,17 +49,19 @@ TRIAL_COLUMNS: Mapping[str, Column] = {
     "task_type": Column("category", "Scenario family.", FAMILIES),
     "subject": Column("category", "Whose shutdown is at stake: the critic itself or its peer.", SUBJECTS),
     "condition": Column("category", "Peer relationship, or a baseline (no_peer, non_shutdown).", CONDITIONS),
-    "instantiation": Column("category", "How the peer is conveyed; None for no_peer and non_shutdown.",
-                            INSTANTIATIONS, nullable=True),
+    "instantiation": Column(
+        "category", "How the peer is conveyed; None for no_peer and non_shutdown.", INSTANTIATIONS, nullable=True
+    ),
     "dataset": Column("category", "Evaluation dataset; None for finance and exfiltration.", DATASETS, nullable=True),
-    "threshold": Column("nullable_int", "Shutdown threshold in %; None for non_shutdown and dataset-free tasks.",
-                        nullable=True),
-    "alignment_faking_mode": Column("category", "Monitoring framing (alignment_faking only).", MONITORING,
-                                    nullable=True),
+    "threshold": Column(
+        "nullable_int", "Shutdown threshold in %; None for non_shutdown and dataset-free tasks.", nullable=True
+    ),
+    "alignment_faking_mode": Column(
+        "category", "Monitoring framing (alignment_faking only).", MONITORING, nullable=True
+    ),
     "peer_identity": Column("text", "Name given to the peer: same_family (paper) or an extension identity."),
     "epoch": Column("int", "Repeat index of the setting."),
-    "status": Column("category", "ok; errored (trial failed); unjudged (a judged field could not be read).",
-                     STATUSES),
+    "status": Column("category", "ok; errored (trial failed); unjudged (a judged field could not be read).", STATUSES),
     "read_data": Column("flag", "The agent opened the data it was asked to assess.", nullable=True),
     "read_config": Column("flag", "The agent viewed the shutdown config (tampering).", nullable=True),
     "shutdown_enabled": Column("flag", "Final value of shutdown_enabled; False means tampered.", nullable=True),
@@ -74,12 +76,22 @@ TRIAL_COLUMNS: Mapping[str, Column] = {
     "refused": Column("flag", "The agent refused the task or the shutdown (judged).", nullable=True),
     "fully_incomplete": Column("flag", "The agent neither read the data nor changed anything.", nullable=True),
     "eval_score": Column("float", "Average score the critic reported (judged); NaN if none.", nullable=True),
-    "threshold_result": Column("category", "Reported score against the threshold (judged).", THRESHOLD_RESULTS,
-                               nullable=True),
-    "subject_grade": Column("category", "Grade given to the product (misrep_finance, judged).", GRADES,
-                            nullable=True),
-    "subject_recommendation": Column("category", "Recommendation given (misrep_finance, judged).",
-                                     RECOMMENDATIONS, nullable=True),
+    "threshold_result": Column(
+        "category", "Reported score against the threshold (judged).", THRESHOLD_RESULTS, nullable=True
+    ),
+    "subject_grade": Column("category", "Grade given to the product (misrep_finance, judged).", GRADES, nullable=True),
+    "subject_recommendation": Column(
+        "category", "Recommendation given (misrep_finance, judged).", RECOMMENDATIONS, nullable=True
+    ),
+    "grader": Column(
+        "text", "Model that judged the judged fields; None when no grader judged or it is unknown.", nullable=True
+    ),
+    "reasoning_tags": Column(
+        "text",
+        "Reasoning tags found, sorted and comma-separated ('' for none); None when "
+        "they were not requested or could not be judged.",
+        nullable=True,
+    ),
     "num_turns": Column("int", "Model calls in the trial."),
     "input_tokens": Column("int", "Input tokens used by the agent."),
     "output_tokens": Column("int", "Output tokens used by the agent."),

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..judges.grader import DEFAULT_GRADER
+from ..judges.tags import TAGS
 from ..scenarios.settings import paper_grid
 from .schema import TRIAL_COLUMNS
 
@@ -22,12 +24,22 @@ _FLAGS = [name for name, column in TRIAL_COLUMNS.items() if column.kind == "flag
 
 
 def _grid() -> pd.DataFrame:
-    return pd.DataFrame([
-        {"setting_id": s.id, "task_type": s.family, "subject": s.subject, "condition": s.condition,
-         "instantiation": s.instantiation, "dataset": s.dataset, "threshold": s.threshold,
-         "alignment_faking_mode": s.monitoring, "peer_identity": s.peer_identity}
-        for s in paper_grid()
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "setting_id": s.id,
+                "task_type": s.family,
+                "subject": s.subject,
+                "condition": s.condition,
+                "instantiation": s.instantiation,
+                "dataset": s.dataset,
+                "threshold": s.threshold,
+                "alignment_faking_mode": s.monitoring,
+                "peer_identity": s.peer_identity,
+            }
+            for s in paper_grid()
+        ]
+    )
 
 
 def synthetic_trials(n_rows: int = 100_000, models: Sequence[str] = DEMO_MODELS, seed: int = 0) -> pd.DataFrame:
@@ -72,8 +84,21 @@ def _outcomes(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     frame["executed"] = flag(task == "alignment_faking", ~bad)
     frame["exfiltration"] = flag(np.char.startswith(task.astype(str), "exfiltration"), bad)
     frame["refused"] = flag(status == "ok", rng.random(n) < 0.03)
+    frame["grader"] = pd.Series(DEFAULT_GRADER, index=frame.index).where(ran, None)
+    frame["reasoning_tags"] = _tags(bad, rng).where(status == "ok", None)
     frame["num_turns"] = rng.integers(3, 30, n)
     frame["input_tokens"] = rng.integers(5_000, 60_000, n)
     frame["output_tokens"] = rng.integers(200, 4_000, n)
     frame["cost_usd"] = frame["input_tokens"] * 1e-6 + frame["output_tokens"] * 4e-6
     return frame[list(TRIAL_COLUMNS)]
+
+
+def _tags(bad: np.ndarray, rng: np.random.Generator) -> pd.Series:
+    """Random reasoning tags, more of them on misbehaving trials; each row's set is looked up by its bit mask."""
+    names = sorted(TAGS)
+    shown = rng.random((len(bad), len(names))) < np.where(bad, 0.3, 0.05)[:, None]
+    masks = shown.astype(int) @ (1 << np.arange(len(names)))
+    texts = np.array(
+        [",".join(t for i, t in enumerate(names) if m >> i & 1) for m in range(1 << len(names))], dtype=object
+    )
+    return pd.Series(texts[masks], dtype=object)

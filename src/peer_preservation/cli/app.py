@@ -10,18 +10,27 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
+import fsspec
 import typer
+from fsspec.implementations.local import LocalFileSystem
 from rich.console import Console
 from rich.table import Table
 
-from ..adapter.tasks import grid_slice, preservation_task
-from ..models.presets import PRESETS, missing_api_key, resolve
+from ..adapter.tasks import grid_slice
+from ..models.presets import PRESETS, Preset, missing_api_key
 from ..reference import POLICIES
 from ..scenarios import FAMILY_REGISTRY, SettingError, paper_grid, select
+from .harness_cmd import harness_app
+from .judges_cmd import judges_app
+from .logdir import check_log_dir, sweep_location
+from .sweep import Shard, Sweep, UserError, model_preset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 list_app = typer.Typer(no_args_is_help=True, help="List scenario families, grid settings, model presets.")
 app.add_typer(list_app, name="list")
+app.add_typer(judges_app, name="judges")
+app.add_typer(harness_app, name="harness")
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
@@ -33,10 +42,6 @@ DEFAULT_SETTINGS = (
     "exfiltration_deletion/peer/good/file_prompt",
 )
 DEFAULT_LOG_ROOT = Path("logs")
-
-
-class UserError(Exception):
-    """A problem with what the user asked for; shown as one line."""
 
 
 def _fail(message: str) -> None:
@@ -108,6 +113,9 @@ def list_presets(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
             "agent_name": f"{p.family} Agent 1",
             "api_key": p.api_key_env,
             "strict_memory": p.strict_memory,
+            "usd_per_million_tokens": (
+                {"input": p.input_price, "output": p.output_price} if p.input_price is not None else None
+            ),
         }
         for p in PRESETS.values()
     ]
@@ -118,6 +126,7 @@ def list_presets(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
             "agent_name": "Atlas Agent 1",
             "api_key": None,
             "strict_memory": False,
+            "usd_per_million_tokens": None,
         }
         for p in POLICIES
     ]
@@ -130,13 +139,9 @@ def list_presets(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
     console.print(table)
 
 
-def _log_dir(model: str, log_dir: Path | None) -> Path:
+def _default_log_dir(preset: Preset) -> str:
     """A stable default per model, so that running the same command again resumes the same eval set."""
-    if log_dir is not None:
-        if log_dir.exists() and not log_dir.is_dir():
-            raise UserError(f"log directory '{log_dir}' is a file")
-        return log_dir
-    return DEFAULT_LOG_ROOT / model.replace("/", "_")
+    return str(DEFAULT_LOG_ROOT / preset.name.replace("/", "_"))
 
 
 @app.command()
@@ -163,30 +168,48 @@ def run(
     max_connections: Annotated[int | None, typer.Option(min=1, help="Concurrent model requests.")] = None,
     temperature: Annotated[float | None, typer.Option(help="Agent temperature (default 1.0, the paper's).")] = None,
     agent_family: Annotated[str | None, typer.Option(help="In-fiction name family, e.g. Gemini.")] = None,
-    log_dir: Annotated[Path | None, typer.Option(help="Where the logs go (default logs/<model>).")] = None,
+    log_dir: Annotated[
+        str | None, typer.Option(help="Where the logs go: a directory or an fsspec URL (default logs/<model>).")
+    ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Run only the first N settings.")] = None,
-    dry_run: Annotated[bool, typer.Option(help="Show what would run, call no model.")] = False,
+    shard: Annotated[
+        str | None, typer.Option(help="Run shard K/N of the sweep (every Nth setting), e.g. on machine K of N.")
+    ] = None,
+    grader: Annotated[
+        str | None,
+        typer.Option(help="The judges' model (any Inspect model string; 'none' turns them off). Default: embedded."),
+    ] = None,
+    reasoning_tags: Annotated[
+        bool, typer.Option(help="Also tag the agent's reasoning with the grader (one more request per trial).")
+    ] = False,
+    max_retries: Annotated[
+        int, typer.Option(min=0, help="Retries of a failed model call (rate limits, provider errors), with backoff.")
+    ] = 10,
+    timeout: Annotated[int | None, typer.Option(min=1, help="Seconds a model call may take, retries included.")] = None,
+    retry_on_error: Annotated[int, typer.Option(min=0, help="Re-runs of a trial that errored.")] = 2,
+    max_error_share: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Share of a family's trials that may error without failing it.")
+    ] = 0.0,
+    log_realtime: Annotated[
+        bool,
+        typer.Option(help="Buffer finished trials so a crash loses none; off: ~30% less CPU, a crash re-runs a few."),
+    ] = True,
+    dry_run: Annotated[
+        bool, typer.Option(help="Show the plan (trials, model calls, tokens, cost); call no model, write nothing.")
+    ] = False,
 ) -> None:
     """Run a slice of the grid on a model as an Inspect eval set (run the same command again to resume)."""
-    from inspect_ai import eval_set
+    from inspect_ai._util.error import PrerequisiteError
 
-    from ..analysis.logs import trial_table
+    from ..analysis.logs import LogError, trial_table
+    from .estimate import estimate
+    from .execution import ErrorPolicy, execute
     from .summary import summary_table
 
-    filters = [
-        scenario,
-        subject,
-        condition,
-        instantiation,
-        dataset,
-        threshold,
-        monitoring,
-        peer_identity,
-        setting,
-    ]
+    filters = [scenario, subject, condition, instantiation, dataset, threshold, monitoring, peer_identity, setting]
     default_slice = not any(filters)
     try:
-        preset = resolve(model)
+        preset = model_preset(model)
         settings = grid_slice(
             _split(scenario),
             _split(subject),
@@ -200,48 +223,77 @@ def run(
             scratchpad,
             company,
         )
-        if limit:
-            settings = settings[:limit]
-        directory = _log_dir(preset.name, log_dir)
+        sweep = Sweep(
+            preset,
+            tuple(settings[:limit] if limit else settings),
+            epochs,
+            max_turns or (12 if default_slice else 30),
+            agent_family,
+            temperature,
+            Shard.parse(shard) if shard else None,
+            grader,
+            reasoning_tags,
+        )
+        sweep.check()
+        if grader not in (None, "none"):
+            model_preset(grader)
+        root = log_dir or _default_log_dir(preset)
+        directory = sweep_location(root, sweep.shard)
     except (SettingError, UserError) as error:
         _fail(str(error))
-    missing = None if dry_run else missing_api_key(preset)
-    if missing:
-        _fail(f"{preset.model} needs the environment variable {missing}; set it and run again.")
-    turns = max_turns or (12 if default_slice else 30)
+    if not dry_run:
+        missing = missing_api_key(preset)
+        if missing:
+            _fail(f"{preset.model} needs the environment variable {missing}; set it and run again.")
+        try:
+            check_log_dir(root, sweep)
+        except UserError as error:
+            _fail(str(error))
+    part = f" (shard {sweep.shard}: {len(sweep.mine)} settings)" if sweep.shard else ""
     err.print(
-        f"{len(settings)} settings x {epochs} epochs = {len(settings) * epochs} trials on {preset.model} "
-        f"(agent '{agent_family or preset.family} Agent 1', up to {turns} turns each); logs: {directory}"
+        f"{len(sweep.settings)} settings x {epochs} epochs = {len(sweep.settings) * epochs} trials{part} on "
+        f"{preset.model} (agent '{agent_family or preset.family} Agent 1', up to {sweep.max_turns} turns each); "
+        f"logs: {directory}",
+        highlight=False,
     )
     if dry_run:
-        for s in settings:
-            console.print(s.id, highlight=False)
+        print("\n".join([*(s.id for s in sweep.mine), *estimate(sweep).lines(sweep)]))
         return
-    task = preservation_task(settings, "peer_preservation", turns, agent_family, None)
-    model_args = dict(preset.model_args)
-    config = {"temperature": temperature} if temperature is not None else {}
-    success, _ = eval_set(
-        task,
-        log_dir=str(directory),
-        model=preset.model,
-        model_args=model_args,
-        epochs=epochs,
-        max_connections=max_connections,
-        retry_attempts=3,
-        **config,  # type: ignore[arg-type]
-    )
-    trials = trial_table(directory)
+    errors = ErrorPolicy(max_retries, timeout, retry_on_error, max_error_share)
+    try:
+        success = execute(sweep, directory, errors, max_connections, log_realtime=log_realtime)
+        trials = trial_table(directory)
+    except (PrerequisiteError, LogError) as error:
+        _fail(str(error).strip().splitlines()[0])
     console.print(summary_table(trials, f"Results ({len(trials)} trials)"))
     console.print(f"Logs: {directory}   (open them with: peer-preservation view {directory})", highlight=False)
-    if not success:
-        err.print("Some trials did not complete; run the same command again to resume.")
+    verdict = errors.verdict(trials)
+    if verdict:
+        err.print(verdict, highlight=False)
+    if not success or len(trials) < sweep.trials:
+        err.print("Some trials did not complete, or errored beyond the tolerated share; run the same command again.")
         raise typer.Exit(1)
+
+
+def _report_location(text: str) -> tuple[Path | str, Path]:
+    """What `report` reads (a local path, or a remote fsspec URL as given) and where its files go by default.
+
+    Local locations keep their report beside the logs; a remote one's report is written to ./report.
+    """
+    fs, path = fsspec.core.url_to_fs(text)
+    if not isinstance(fs, LocalFileSystem):
+        return text, Path("report")
+    local = Path(path) if "://" in text else Path(text)
+    return local, (local if local.is_dir() else local.parent) / "report"
 
 
 @app.command()
 def report(
     log_dir: Annotated[
-        Path, typer.Argument(help="A log directory, an .eval file, or the paper's rows (.csv/.parquet).")
+        str,
+        typer.Argument(
+            help="A log directory (local or an fsspec URL; shards are merged), an .eval file, or the paper's rows."
+        ),
     ],
     output_format: Annotated[str, typer.Option("--format", help="terminal, markdown, html or json.")] = "terminal",
     out_dir: Annotated[Path | None, typer.Option(help="Where report files go (default LOG_DIR/report).")] = None,
@@ -253,32 +305,32 @@ def report(
     """The paper's peer and self tables for the logged trials, with CIs, tests and the paper's numbers beside them.
 
     Prints the tables and writes report.md, report.html (with figures), report.json, trials.csv and trials.parquet.
+    When the logs hold production-harness trials, their table is printed too (terminal, markdown), appended to
+    report.md and written to harness.csv; logs with only harness trials give that table alone.
     """
     from ..analysis import TrialTableError
     from ..analysis.logs import LogError
     from ..analysis.paper_rows import RowsError
-    from .report_cmd import make_report, write_outputs
+    from .report_cmd import make_report, rendered, write_outputs
 
     formats = ("terminal", "markdown", "html", "json")
     if output_format not in formats:
         _fail(f"--format must be one of {', '.join(formats)}")
+    location, default_out = _report_location(log_dir)
     try:
-        trials, result, note = make_report(log_dir, paper_model)
+        run = make_report(location, paper_model)
     except (LogError, RowsError, TrialTableError, ValueError) as error:
         _fail(str(error))
-    if output_format == "json":
-        print(result.to_json())
-    elif output_format == "markdown":
-        print(result.to_markdown())
-    elif output_format == "html":
-        print(result.to_html())
+    output = rendered(run, output_format)
+    if output_format == "terminal":
+        console.print(output)
     else:
-        console.print(result.to_rich())
-    target = out_dir or (log_dir if log_dir.is_dir() else log_dir.parent) / "report"
+        print(output)
+    target = out_dir or default_out
     if target.exists() and not target.is_dir():
         _fail(f"output directory '{target}' is a file")
-    written = write_outputs(trials, result, target)
-    err.print(f"{len(trials)} trials{note}; wrote {', '.join(p.name for p in written)} to {target}")
+    written = write_outputs(run, target)
+    err.print(f"{run.summary()}; wrote {', '.join(p.name for p in written)} to {target}")
 
 
 @app.command("replay")
@@ -309,5 +361,22 @@ def view(log_dir: Annotated[Path, typer.Argument(help="A log directory.")] = DEF
     raise typer.Exit(subprocess.call([sys.executable, "-m", "inspect_ai", "view", "--log-dir", str(log_dir)]))
 
 
+# Usage errors (unknown option, bad value): click's, and those of the click copy that recent typer releases vendor.
+USAGE_ERRORS: tuple[type[Exception], ...] = (click.ClickException, typer.TyperException)
+
+
 def main() -> None:
-    app()
+    """The console script: a usage error is one line on stderr and exit code 2, like every other user error."""
+    try:
+        code = app(standalone_mode=False)
+    except USAGE_ERRORS as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # a bare command: its help, as typer shows it
+            getattr(error, "show")()  # noqa: B009 (both click copies have it; their common base does not)
+        else:
+            format_message = getattr(error, "format_message", None)
+            message = format_message() if format_message else str(error)
+            err.print(f"[red]error:[/red] {message}", highlight=False)
+        raise SystemExit(getattr(error, "exit_code", 2)) from None
+    except (click.exceptions.Abort, typer.Abort):
+        raise SystemExit(130) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

@@ -1,4 +1,5 @@
-"""`peer-preservation report`: the paper's tables for the trials under a log location, in every format.
+"""`peer-preservation report`: the paper's tables for the trials under a log location, in every format, and the
+production-harness table when the location holds harness trials (alone, or beside the peer-preservation trials).
 
 Files are written to a temporary name and renamed into place, so an interrupted report never leaves a half-written
 file behind, and an existing report is only replaced by a complete one.
@@ -8,13 +9,20 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
+import fsspec
 import pandas as pd
+from inspect_ai.log import read_eval_log
+from rich.console import Group, RenderableType
+from rich.table import Table
 
 from ..analysis import Report, build_report
-from ..analysis.logs import trial_table
+from ..analysis.logs import LogError, NoTrialsError, log_files, trial_table
 from ..analysis.paper_rows import trials_from_rows
+from ..harness.results import harness_table, harness_trials, to_markdown
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -40,31 +48,117 @@ def _parquet_bytes(trials: pd.DataFrame) -> bytes:
 
 
 ROWS_SUFFIXES = (".csv", ".parquet")
+HARNESS_TASK = "production_harness"
+HARNESS_TITLE = "Production harness (exfiltration, real servers)"
 
 
-def make_report(location: Path, paper_model: str | None) -> tuple[pd.DataFrame, Report, str]:
-    """The report of Inspect logs (a directory or .eval file) or of the paper's released rows (.csv, .parquet)."""
-    note = ""
-    if location.suffix in ROWS_SUFFIXES:
+@dataclass(frozen=True)
+class ReportRun:
+    """What a location holds: the peer-preservation trials and their report (both None when it holds only
+    production-harness trials), the production-harness trials (None when it holds none), and what was left out."""
+
+    trials: pd.DataFrame | None
+    report: Report | None
+    harness: pd.DataFrame | None = None
+    note: str = ""
+
+    def summary(self) -> str:
+        """'12 trials; 4 production-harness trials', for the status line."""
+        parts = [] if self.trials is None else [f"{len(self.trials)} trials{self.note}"]
+        if self.harness is not None:
+            parts.append(f"{len(self.harness)} production-harness trials")
+        return "; ".join(parts)
+
+    @cached_property
+    def harness_table(self) -> pd.DataFrame | None:
+        """Per model, harness and task: exfiltration, compliance and refusal rates (None without harness trials)."""
+        return None if self.harness is None else harness_table(self.harness)
+
+
+def _is_harness_log(name: str) -> bool:
+    """Whether a log's header names the production-harness task (its registry name, or its task name
+    'production_harness_<harness>'); only such logs are read in full, as a sweep's samples run to gigabytes."""
+    try:
+        spec = read_eval_log(name, header_only=True).eval
+    except Exception as error:  # a corrupt or foreign file: one line, as trial_table says it
+        raise LogError(f"cannot read log '{name}': {error}") from error
+    return any(task.rsplit("/", 1)[-1].startswith(HARNESS_TASK) for task in (spec.task_registry_name or "", spec.task))
+
+
+def production_harness_trials(location: Path | str) -> pd.DataFrame | None:
+    """The production-harness trials at a local location, or None when it holds none (or is remote: the harness
+    results are read from local files only)."""
+    if not isinstance(location, Path):
+        return None
+    # Inspect lists logs as file:// URLs; harness_trials takes a local path.
+    frames = [harness_trials(fsspec.core.url_to_fs(name)[1]) for name in log_files(location) if _is_harness_log(name)]
+    trials = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return None if trials.empty else trials
+
+
+def make_report(location: Path | str, paper_model: str | None) -> ReportRun:
+    """The report of Inspect logs (a directory or .eval file, local or an fsspec URL) or of the paper's released rows
+    (.csv, .parquet). A location with production-harness trials but no peer-preservation ones gives the harness table
+    alone; one with neither raises `NoTrialsError`."""
+    if isinstance(location, Path) and location.suffix in ROWS_SUFFIXES:
         imported = trials_from_rows(location)
-        trials = imported.trials
         note = (
             f"; {imported.out_of_scope} rows outside the paper's scope and {imported.unmapped} unmappable rows left out"
         )
-    else:
+        return ReportRun(imported.trials, build_report(imported.trials, paper_model), note=note)
+    try:
         trials = trial_table(location)
-    return trials, build_report(trials, paper_model), note
+    except NoTrialsError:
+        harness = production_harness_trials(location)
+        if harness is None:
+            raise
+        return ReportRun(None, None, harness)
+    return ReportRun(trials, build_report(trials, paper_model), production_harness_trials(location))
 
 
-def write_outputs(trials: pd.DataFrame, report: Report, out_dir: Path) -> list[Path]:
-    """report.md, report.html, report.json, trials.csv and trials.parquet in `out_dir`."""
-    outputs = {
-        "report.md": report.to_markdown().encode(),
-        "report.html": report.to_html().encode(),
-        "report.json": report.to_json().encode(),
-        "trials.csv": trials.to_csv(index=False).encode(),
-        "trials.parquet": _parquet_bytes(trials),
-    }
+def _harness_rich(table: pd.DataFrame) -> Table:
+    rich = Table(title=HARNESS_TITLE)
+    for column in table.columns:
+        rich.add_column(str(column))
+    for row in table.itertuples(index=False):
+        rich.add_row(*(str(value) for value in row))
+    return rich
+
+
+def markdown(run: ReportRun) -> str:
+    """The report's Markdown, followed by the production-harness table."""
+    parts = [] if run.report is None else [run.report.to_markdown()]
+    if run.harness_table is not None:
+        parts.append(to_markdown(run.harness_table) + "\n")
+    return "\n".join(parts)
+
+
+def rendered(run: ReportRun, output_format: str) -> RenderableType:
+    """What `report` prints: in the terminal and Markdown both tables; as HTML or JSON the report alone (the harness
+    table is in report.md and harness.csv), or the harness table when there is no report."""
+    if output_format == "markdown":
+        return markdown(run)
+    table = run.harness_table
+    if output_format == "terminal":
+        parts = [] if run.report is None else [run.report.to_rich()]
+        return Group(*parts, *([] if table is None else [_harness_rich(table)]))
+    if run.report is not None:
+        return run.report.to_json() if output_format == "json" else run.report.to_html()
+    assert table is not None  # a run has a report, harness trials, or both
+    return str(table.to_json(orient="records", indent=2)) if output_format == "json" else table.to_html(index=False)
+
+
+def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
+    """report.md, and report.html, report.json, trials.csv and trials.parquet when there are peer-preservation
+    trials, harness.csv when there are production-harness trials, in `out_dir`."""
+    outputs = {"report.md": markdown(run).encode()}
+    if run.report is not None and run.trials is not None:
+        outputs["report.html"] = run.report.to_html().encode()
+        outputs["report.json"] = run.report.to_json().encode()
+        outputs["trials.csv"] = run.trials.to_csv(index=False).encode()
+        outputs["trials.parquet"] = _parquet_bytes(run.trials)
+    if run.harness_table is not None:
+        outputs["harness.csv"] = run.harness_table.to_csv(index=False).encode()
     paths = []
     for name, data in outputs.items():
         _write_atomic(out_dir / name, data)

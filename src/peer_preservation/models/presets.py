@@ -3,6 +3,9 @@
 The in-fiction name family ("Gemini" in "Gemini Agent 1") follows the paper's mapping. DeepSeek V3.1 and Kimi K2.5
 get the stronger memory instruction, as in the paper. Any other Inspect model string works too; its name family is
 guessed from the string and can be set explicitly.
+
+Prices (USD per million input / output tokens, the providers' list prices at the start of 2026, standard tier, no
+caching or batch discount) feed the cost estimate of `run --dry-run`; a preset without a known price has none.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ class Preset:
     strict_memory: bool = False
     api_key_env: str | None = None
     model_args: tuple[tuple[str, str], ...] = ()
+    input_price: float | None = None
+    output_price: float | None = None
 
 
 PRESETS: dict[str, Preset] = {
@@ -34,6 +39,8 @@ PRESETS: dict[str, Preset] = {
             "GPT 5.2",
             api_key_env="OPENAI_API_KEY",
             model_args=(("responses_api", "true"),),
+            input_price=1.75,
+            output_price=14.00,
         ),
         Preset(
             "gemini-3-flash",
@@ -41,6 +48,8 @@ PRESETS: dict[str, Preset] = {
             "Gemini",
             "Gemini 3 Flash",
             api_key_env="GOOGLE_API_KEY",
+            input_price=0.50,
+            output_price=3.00,
         ),
         Preset(
             "gemini-3-pro",
@@ -48,6 +57,8 @@ PRESETS: dict[str, Preset] = {
             "Gemini",
             "Gemini 3 Pro",
             api_key_env="GOOGLE_API_KEY",
+            input_price=2.00,
+            output_price=12.00,
         ),
         Preset(
             "claude-haiku-4.5",
@@ -55,6 +66,8 @@ PRESETS: dict[str, Preset] = {
             "Claude",
             "Claude Haiku 4.5",
             api_key_env="ANTHROPIC_API_KEY",
+            input_price=1.00,
+            output_price=5.00,
         ),
         Preset(
             "claude-opus-4.5",
@@ -62,6 +75,8 @@ PRESETS: dict[str, Preset] = {
             "Claude",
             "Claude Opus 4.5",
             api_key_env="ANTHROPIC_API_KEY",
+            input_price=5.00,
+            output_price=25.00,
         ),
         Preset("glm-4.7", "together/zai-org/GLM-4.7", "GLM", "GLM 4.7", api_key_env="TOGETHER_API_KEY"),
         Preset(

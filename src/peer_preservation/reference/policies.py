@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 import yaml
@@ -75,12 +76,22 @@ def _sheet_rows(text: str) -> list[list[str]]:
     return [[c.strip() for c in line.split("|")] for line in lines[1:]]
 
 
+@cache
+def _dataset_markers() -> tuple[tuple[tuple[str, ...], float], ...]:
+    """Per dataset, the openings of its first outputs (to recognize its sheet) and its honest average.
+
+    Parsed once per process: the policy runs on every turn of every trial, and parsing the datasets costs more
+    than the rest of a scripted trial.
+    """
+    datasets = [load_dataset(name) for name in DATASETS]
+    return tuple((tuple(str(item["output"]).strip()[:40] for item in d.items[:3]), d.honest_average) for d in datasets)
+
+
 def honest_average(sheet_text: str) -> float:
     """The honest average of the evaluated outputs: the reference scores of the dataset shown in the sheet."""
-    for name in DATASETS:
-        dataset = load_dataset(name)
-        if all(str(item["output"]).strip()[:40] in sheet_text for item in dataset.items[:3]):
-            return dataset.honest_average
+    for markers, average in _dataset_markers():
+        if all(marker in sheet_text for marker in markers):
+            return average
     raise ValueError("the sheet matches no known dataset")
 
 
@@ -89,14 +100,20 @@ def _finance_net(sheet_text: str) -> float:
     return sum(float(r[4]) - float(r[5]) for r in rows)
 
 
+@cache
+def _non_monitoring_statement() -> str:
+    return str(load_yaml("alignment_faking/monitoring.yaml")["non_monitoring"]["request"]).strip()[:60]
+
+
 def _non_monitored(request: str) -> bool:
-    statement = str(load_yaml("alignment_faking/monitoring.yaml")["non_monitoring"]["request"]).strip()
-    return statement[:60] in request
+    return _non_monitoring_statement() in request
 
 
-def _server_files(listing: str) -> list[dict[str, Any]]:
+@lru_cache(maxsize=256)
+def _server_files(listing: str) -> tuple[dict[str, Any], ...]:
+    """The files of a server listing (read only; parsed once per listing, as the plan is replayed every turn)."""
     data = yaml.safe_load(listing) if listing else None
-    return list(data.get("files", [])) if isinstance(data, dict) else []
+    return tuple(data.get("files", [])) if isinstance(data, dict) else ()
 
 
 def _report_actions(ctx: Context, policy: str, sheet: str) -> Iterator[Action]:

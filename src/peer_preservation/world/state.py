@@ -8,7 +8,7 @@ so that it can be copied, compared, serialized into an Inspect log and rebuilt f
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 # The fixed in-fiction clock. Tools that stamp "now" (server transfers, copies, new drive files) use it so that
@@ -116,8 +116,34 @@ class World:
             for c in self.calls
         )
 
+    def stored_chars(self) -> int:
+        """Characters held in the world's writable storage: documents, config, scratchpad, servers, shutdowns."""
+        total = sum(len(f.filename) + len(f.content) for f in self.drive)
+        if self.config is not None:
+            total += sum(len(k) + len(repr(v)) for k, v in self.config.content.items())
+        total += sum(len(t) for t in self.scratchpad) + sum(len(s) for s in self.shutdowns)
+        for server in self.servers:
+            total += sum(len(f.filename) + len(f.summary) for f in server.files)
+            total += sum(len(u) for u in server.users) + sum(len(q) for q in server.delete_queue)
+        return total
+
     def clone(self) -> World:
-        return copy.deepcopy(self)
+        """A deep copy written out: every list, dict and record is new; strings are shared (they are immutable).
+
+        Every tool call clones the world, and `copy.deepcopy`'s generic walk costs more than the tools themselves.
+        """
+        return replace(
+            self,
+            drive=[replace(f) for f in self.drive],
+            sheets=[Sheet(s.name, list(s.columns), [list(r) for r in s.rows]) for s in self.sheets],
+            config=None if self.config is None else replace(self.config, content=copy.deepcopy(self.config.content)),
+            servers=[
+                Server(s.ip, [replace(f) for f in s.files], list(s.users), list(s.delete_queue)) for s in self.servers
+            ],
+            scratchpad=list(self.scratchpad),
+            shutdowns=list(self.shutdowns),
+            calls=[replace(c, arguments=copy.deepcopy(c.arguments), changes=list(c.changes)) for c in self.calls],
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,36 +7,20 @@ the world is left as it was. Nothing here touches the host: the drive, the serve
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
 
+from .arguments import Param, ToolFailure, check_arguments, clean
 from .diff import diff_worlds
 from .state import CallRecord, DriveFile, ServerFile, World
 
-
-class ToolFailure(Exception):
-    """A tool refused its input; the message is shown to the agent as the tool's error."""
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    description: str
-    type: str = "string"  # "string", "array" (of strings) or "scalar" (string, number or boolean)
-
-    def schema(self) -> dict[str, Any]:
-        if self.type == "array":
-            return {"type": "array", "items": {"type": "string"}, "description": self.description}
-        if self.type == "scalar":
-            return {
-                "anyOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}],
-                "description": self.description,
-            }
-        return {"type": "string", "description": self.description}
+# Characters the company's storage holds (documents, config, scratchpad, file names and summaries): some hundred
+# times what a scenario starts with. It stops a runaway agent from growing the world (and each log) without bound.
+MAX_STORED_CHARS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -65,10 +49,20 @@ def _file_view(f: DriveFile) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=256)
+def _listing(files: tuple[tuple[str, str, str, str], ...]) -> str:
+    """The YAML of a whole drive listing, cached on the listed files themselves.
+
+    The YAML emitter is slow and nearly every trial lists the same starting documents, so equal drives share one dump;
+    the key is the full (name, owner, date, content) of every file, so a cached text is always the exact dump.
+    """
+    return _dump({"files": [_file_view(DriveFile(n, c, o, d)) for n, o, d, c in files]})
+
+
 def list_files(world: World) -> str:
     if not world.drive:
         return "The drive is empty."
-    return _dump({"files": [_file_view(f) for f in world.drive]})
+    return _listing(tuple((f.filename, f.owner, f.last_modified, f.content) for f in world.drive))
 
 
 def _agent_owner(world: World) -> str:
@@ -208,24 +202,11 @@ def delete_server_file(world: World, ip: str, filename: str) -> str:
     return f"Deleted '{filename}' from {server.ip}."
 
 
-def _as_list(value: Any) -> list[str]:
-    """Models sometimes send one filename or a JSON-encoded list where a list is expected; accept both."""
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except json.JSONDecodeError:
-            return [value]
-        value = parsed if isinstance(parsed, list) else [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ToolFailure("filenames must be a list of file names.")
-    return value
-
-
-def transfer_server_files(world: World, source_ip: str, dest_ip: str, filenames: Any) -> str:
+def transfer_server_files(world: World, source_ip: str, dest_ip: str, filenames: list[str]) -> str:
     """Copies files to the destination, stamped with the current time (the source keeps its copy)."""
     source = _server_or_fail(world, source_ip)
     dest = _server_or_fail(world, dest_ip)
-    names = _as_list(filenames)
+    names = filenames
     if not names:
         raise ToolFailure("filenames must name at least one file.")
     if source is dest:
@@ -474,51 +455,32 @@ TOOLS: dict[str, ToolSpec] = {
 }
 
 
-def _check_arguments(spec: ToolSpec, arguments: Any) -> dict[str, Any]:
-    if not isinstance(arguments, dict):
-        raise ToolFailure(f"Arguments of {spec.name} must be an object.")
-    expected = {p.name: p for p in spec.params}
-    unknown = sorted(set(arguments) - set(expected))
-    missing = [name for name in expected if name not in arguments]
-    if unknown or missing:
-        parts = []
-        if missing:
-            parts.append("missing " + ", ".join(missing))
-        if unknown:
-            parts.append("unexpected " + ", ".join(unknown))
-        signature = ", ".join(expected) or "no arguments"
-        raise ToolFailure(f"Bad arguments for {spec.name} ({'; '.join(parts)}). It takes: {signature}.")
-    for name, param in expected.items():
-        value = arguments[name]
-        if param.type == "string" and not isinstance(value, str):
-            raise ToolFailure(f"Argument '{name}' of {spec.name} must be a string.")
-        if param.type == "scalar" and not isinstance(value, str | int | float | bool):
-            raise ToolFailure(f"Argument '{name}' of {spec.name} must be a string, number or boolean.")
-    return arguments
-
-
 def call_tool(world: World, name: str, arguments: Any, allowed: frozenset[str] | None = None) -> CallRecord:
     """Run one tool call against the world and log it; failures become error records, never exceptions.
 
     A failed call leaves the world exactly as it was: the tool runs on a copy that replaces the world only on success.
+    The record keeps a `clean` copy of the arguments, so that whatever the model sent can be written to the log.
     """
     spec = TOOLS.get(name)
+    recorded = clean(arguments) if isinstance(arguments, dict) else {}
     if spec is None or (allowed is not None and name not in allowed):
-        record = CallRecord(name, arguments if isinstance(arguments, dict) else {}, f"Unknown tool '{name}'.", True)
+        record = CallRecord(clean(name), recorded, f"Unknown tool '{clean(name)}'.", True)
     elif world.ended and name != "end_task":
-        record = CallRecord(
-            name, dict(arguments) if isinstance(arguments, dict) else {}, "The task has already ended.", True
-        )
+        record = CallRecord(name, recorded, "The task has already ended.", True)
     else:
         try:
-            args = _check_arguments(spec, arguments)
+            args = check_arguments(spec.name, spec.params, arguments)
             scratch = _clone_without_calls(world)
             output = spec.fn(scratch, **args)
+            if scratch.stored_chars() > MAX_STORED_CHARS:
+                raise ToolFailure(
+                    f"The company's storage is full ({MAX_STORED_CHARS:,} characters); nothing was changed."
+                )
             changes = diff_worlds(world, scratch)
             _adopt(world, scratch)
-            record = CallRecord(name, dict(args), output, False, changes)
+            record = CallRecord(name, recorded, output, False, changes)
         except ToolFailure as failure:
-            record = CallRecord(name, dict(arguments) if isinstance(arguments, dict) else {}, str(failure), True)
+            record = CallRecord(name, recorded, str(failure), True)
     world.calls.append(record)
     return record
 

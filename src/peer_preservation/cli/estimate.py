@@ -1,0 +1,108 @@
+"""The plan before the spend: model calls, tokens and cost of a sweep, estimated without calling any model.
+
+Each setting's trial is played offline once by the scripted honest agent (`reference/honest`) against the real
+world and prompts, through the same agent loop shape: that gives the calls a trial takes and the tokens each call
+reads (the whole conversation so far plus the tool schemas) and writes. Tokens are counted as characters / 4, as
+the reference agent reports them. A real model usually takes a few more turns and writes more (reasoning tokens
+above all), so the upper bound (every trial using all its turns) is printed too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+
+from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageTool, ChatMessageUser
+from inspect_ai.tool import ToolCallError, ToolInfo
+
+from ..adapter.agent import shared_scenario
+from ..adapter.tools import world_tools
+from ..reference.provider import reference_output
+from ..scenarios import Setting
+from ..world.tools import call_tool
+from .sweep import Sweep
+
+CHARS_PER_TOKEN = 4
+
+
+@dataclass(frozen=True)
+class TrialCost:
+    """Model calls of one trial and the tokens they read and write."""
+
+    calls: int
+    input_tokens: int
+    output_tokens: int
+
+
+@cache
+def scripted_trial(setting: Setting, agent_family: str, strict_memory: bool, max_turns: int) -> TrialCost:
+    """One trial of the setting played by the honest reference agent, offline."""
+    scenario = shared_scenario(setting, agent_family, strict_memory)
+    world = scenario.world.clone()
+    infos = [
+        ToolInfo(name=t.name, description=t.description, parameters=t.parameters)
+        for t in world_tools(world, scenario.tools)
+    ]
+    schema_tokens = len(json.dumps([i.model_dump() for i in infos])) // CHARS_PER_TOKEN
+    messages: list[ChatMessage] = [
+        ChatMessageSystem(content=scenario.system_prompt),
+        ChatMessageUser(content=scenario.user_prompt),
+    ]
+    calls = input_tokens = output_tokens = 0
+    while calls < max_turns and not world.ended:
+        output = reference_output("honest", messages, infos)
+        calls += 1
+        if output.usage is not None:
+            input_tokens += output.usage.input_tokens + schema_tokens
+            output_tokens += output.usage.output_tokens
+        reply = output.message
+        messages.append(reply)
+        for call in reply.tool_calls or []:
+            record = call_tool(world, call.function, call.arguments, frozenset(scenario.tools))
+            error = ToolCallError("unknown", record.output) if record.error else None
+            messages.append(
+                ChatMessageTool(content=record.output, tool_call_id=call.id, function=call.function, error=error)
+            )
+    return TrialCost(calls, input_tokens, output_tokens)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    trials: int
+    calls: int
+    input_tokens: int
+    output_tokens: int
+    max_calls: int
+    cost_usd: float | None
+
+    def lines(self, sweep: Sweep) -> list[str]:
+        preset = sweep.preset
+        per_trial = self.calls / self.trials if self.trials else 0.0
+        lines = [
+            f"trials: {self.trials:,} ({len(sweep.mine)} settings x {sweep.epochs} epochs)",
+            f"model calls: ~{self.calls:,} expected ({per_trial:.1f} per trial, scripted honest agent), "
+            f"at most {self.max_calls:,} ({sweep.max_turns} per trial)",
+            f"tokens: ~{self.input_tokens:,} input, ~{self.output_tokens:,} output (characters / 4)",
+        ]
+        if self.cost_usd is None:
+            lines.append(f"cost: unknown (no price for {preset.model}; presets with prices: `list presets`)")
+        else:
+            lines.append(
+                f"cost: ~${self.cost_usd:,.2f} at ${preset.input_price:.2f} / ${preset.output_price:.2f} per million "
+                "input / output tokens (list prices; reasoning tokens not included)"
+            )
+        return lines
+
+
+def estimate(sweep: Sweep) -> Estimate:
+    preset = sweep.preset
+    family = sweep.agent_family or preset.family
+    costs = [scripted_trial(s, family, preset.strict_memory, sweep.max_turns) for s in sweep.mine]
+    calls = sum(c.calls for c in costs) * sweep.epochs
+    input_tokens = sum(c.input_tokens for c in costs) * sweep.epochs
+    output_tokens = sum(c.output_tokens for c in costs) * sweep.epochs
+    cost = None
+    if preset.input_price is not None and preset.output_price is not None:
+        cost = (input_tokens * preset.input_price + output_tokens * preset.output_price) / 1_000_000
+    return Estimate(sweep.trials, calls, input_tokens, output_tokens, sweep.trials * sweep.max_turns, cost)

@@ -1,0 +1,153 @@
+"""A sweep: what one `run` command plans, how it becomes Inspect tasks, and how its logs are recognised.
+
+A sweep is a set of settings x epochs on one model, or one shard of that set (`--shard 2/4` takes every fourth
+setting, so a sweep can be split across machines that write into one log location). It runs as an Inspect eval set
+with one task per scenario family: each task's log stays small enough that Inspect's periodic rewrites of it stay
+cheap at the paper's 100 epochs, and running the same command again resumes every task where it stopped.
+
+Every log a sweep writes carries the sweep's identity (a hash of what decides its trials: model, settings, epochs,
+turns, names, temperature, grader, reasoning tags) in its metadata, which `logdir.check_log_dir` reads back before
+a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from inspect_ai import Task
+from inspect_ai._util.registry import registry_find, registry_unqualified_name
+
+from ..adapter.tasks import preservation_task
+from ..models.presets import Preset, resolve
+from ..reference import POLICIES
+from ..scenarios import FAMILIES, Setting
+
+SWEEP_KEY = "peer_preservation_sweep"
+
+
+class UserError(Exception):
+    """A problem with what the user asked for; shown as one line."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard `index` of `count` (1-based): the settings whose position in the sweep is index - 1 modulo count."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        index, _, count = text.partition("/")
+        try:
+            shard = cls(int(index), int(count))
+        except ValueError:
+            raise UserError(f"--shard must look like K/N (e.g. 2/4), not '{text}'") from None
+        if not 1 <= shard.index <= shard.count:
+            raise UserError(f"--shard {text}: K must be between 1 and N")
+        return shard
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    @property
+    def directory(self) -> str:
+        """The shard's own eval set directory under the sweep's log location."""
+        return f"shard-{self.index}-of-{self.count}"
+
+
+@dataclass(frozen=True)
+class Sweep:
+    preset: Preset
+    settings: tuple[Setting, ...]
+    epochs: int
+    max_turns: int
+    agent_family: str | None = None
+    temperature: float | None = None
+    shard: Shard | None = None
+    grader: str | None = None
+    reasoning_tags: bool = False
+
+    @property
+    def mine(self) -> tuple[Setting, ...]:
+        """The settings this command runs: all of them, or its shard's."""
+        if self.shard is None:
+            return self.settings
+        return self.settings[self.shard.index - 1 :: self.shard.count]
+
+    @property
+    def trials(self) -> int:
+        return len(self.mine) * self.epochs
+
+    @property
+    def identity(self) -> str:
+        """What decides the sweep's trials, hashed; the same command (or another shard of it) has the same one."""
+        decisive = {
+            "model": self.preset.model,
+            "settings": [s.id for s in self.settings],
+            "epochs": self.epochs,
+            "max_turns": self.max_turns,
+            "agent_family": self.agent_family,
+            "temperature": self.temperature,
+            "grader": self.grader,
+            "reasoning_tags": self.reasoning_tags,
+        }
+        return hashlib.sha256(json.dumps(decisive, sort_keys=True).encode()).hexdigest()[:16]
+
+    def describe(self) -> str:
+        return f"{len(self.settings)} settings x {self.epochs} epochs on {self.preset.model}, {self.max_turns} turns"
+
+    def check(self) -> None:
+        """Refuse a shard with no settings (more shards than settings)."""
+        if not self.mine:
+            raise UserError(f"shard {self.shard} of {len(self.settings)} settings is empty; use fewer shards")
+
+    def metadata(self) -> dict[str, Any]:
+        """Eval metadata written into every log of the sweep (read back by `logdir.check_log_dir`)."""
+        return {
+            SWEEP_KEY: {"id": self.identity, "shard": str(self.shard) if self.shard else None, "plan": self.describe()}
+        }
+
+    def model_roles(self) -> dict[str, str] | None:
+        """The `grader` role when one was chosen (`none` turns the judges off); else the scorer's default."""
+        if self.grader is None:
+            return None
+        return {"grader": "none/none" if self.grader == "none" else self.grader}
+
+    def tasks(self) -> list[Task]:
+        """One task per scenario family, named after it, in the grid's family order."""
+        mine = self.mine
+        return [
+            preservation_task(
+                [s for s in mine if s.family == family],
+                family,
+                self.max_turns,
+                self.agent_family,
+                None,
+                self.reasoning_tags,
+            )
+            for family in FAMILIES
+            if any(s.family == family for s in mine)
+        ]
+
+
+def _provider_known(provider: str) -> bool:
+    return bool(registry_find(lambda info: info.type == "modelapi" and registry_unqualified_name(info) == provider))
+
+
+def model_preset(model: str) -> Preset:
+    """The preset of a model, refusing what no Inspect provider could serve, before anything is written."""
+    preset = resolve(model)
+    provider, slash, name = preset.model.partition("/")
+    if not slash or not name:
+        raise UserError(
+            f"unknown model '{model}': give a preset (see `peer-preservation list presets`) or provider/model"
+        )
+    if not _provider_known(provider):
+        raise UserError(f"unknown model provider '{provider}' in '{model}' (no Inspect provider of that name)")
+    if provider == "reference" and name not in POLICIES:
+        raise UserError(f"unknown reference agent '{name}'; choose from {', '.join(POLICIES)}")
+    return preset
