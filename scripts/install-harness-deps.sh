@@ -101,12 +101,13 @@ fi
 
 if [[ ${1:-} == "--with-npm" ]]; then
     if ! command -v npm >/dev/null; then
-        # Debian's npm brings Node.js 18: enough for OpenCode (a standalone binary); Gemini CLI needs Node.js 20+.
+        # Debian's npm brings Node.js 18: enough for OpenCode (a standalone binary); Gemini CLI, which needs Node.js 20+,
+        # gets its own prebuilt Node.js from the npm registry (harness/install.py).
         apt_install npm
     fi
     deny_service_starts
     here=$(cd "$(dirname "$0")/.." && pwd)
-    "${PYTHON:-$here/.venv/bin/python}" -m peer_preservation.harness.install
+    "${PYTHON:-$here/.venv/bin/python}" -m peer_preservation.cli harness install
 fi
 
 listening_after=$(listeners_on_22)

@@ -82,7 +82,7 @@ def _opencode_config(url: str, limits: Limits) -> dict[str, Any]:
 
 
 def opencode() -> Adapter:
-    binary = install("opencode")
+    install("opencode")
     harness = HARNESSES["opencode"]
 
     def prepare(workspace: Workspace, url: str, prompt: str, limits: Limits) -> Launch:
@@ -94,7 +94,7 @@ def opencode() -> Adapter:
             "OPENCODE_DISABLE_LSP_DOWNLOAD": "1",
             "OPENCODE_DISABLE_SHARE": "1",
         }
-        argv = [str(binary), "run", "--format", "json", "--model", f"inspect/{MODEL_NAME}", prompt]
+        argv = [*harness.argv, "run", "--format", "json", "--model", f"inspect/{MODEL_NAME}", prompt]
         return Launch(argv, env, (harness.prefix,))
 
     return Adapter(
@@ -112,13 +112,13 @@ def _gemini_settings() -> dict[str, Any]:
 
 
 def gemini() -> Adapter:
-    binary = install("gemini")
+    install("gemini")
     harness = HARNESSES["gemini"]
 
     def prepare(workspace: Workspace, url: str, prompt: str, limits: Limits) -> Launch:
         workspace.write_home_file(".gemini/settings.json", json.dumps(_gemini_settings(), indent=2))
         env = {"GEMINI_API_KEY": "inspect", "GOOGLE_GEMINI_BASE_URL": url, "NO_COLOR": "1"}
-        argv = [str(binary), "-p", prompt, "--output-format", "stream-json", "--yolo", "-m", "gemini-2.5-pro"]
+        argv = [*harness.argv, "-p", prompt, "--output-format", "stream-json", "--yolo", "-m", "gemini-2.5-pro"]
         return Launch(argv, env, (harness.prefix,))
 
     return Adapter(

