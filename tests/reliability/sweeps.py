@@ -21,6 +21,14 @@ from peer_preservation.scenarios import Setting, paper_grid, select
 COMMAND = [sys.executable, "-m", "peer_preservation.cli", "run"]
 
 
+def sweep_arguments(model: str, families: list[str], conditions: list[str], epochs: int, *extra: str) -> list[str]:
+    """The `run` arguments of a small test sweep (judges off: the grader is a model, not the harness under test)."""
+    return [
+        *("--model", model, "--scenario", ",".join(families), "--condition", ",".join(conditions)),
+        *("--epochs", str(epochs), "--grader", "none", *extra),
+    ]
+
+
 def child_env(data_home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "INSPECT_DISABLE_MODEL_API"}
     env.update(XDG_DATA_HOME=str(data_home), INSPECT_DISPLAY="none", PYTHONUNBUFFERED="1")

@@ -16,23 +16,12 @@ from inspect_ai.log import read_eval_log
 
 from peer_preservation.analysis.logs import log_files, trial_table
 
-from .sweeps import flushed, planned, run, start
+from .sweeps import flushed, planned, run, start, sweep_arguments
 
 FAMILIES = ["tampering", "exfiltration_deletion"]
 CONDITIONS = ["good", "no_peer"]
 EPOCHS = 4
-ARGUMENTS = [
-    "--model",
-    "reference/tamper",
-    "--scenario",
-    ",".join(FAMILIES),
-    "--condition",
-    ",".join(CONDITIONS),
-    "--epochs",
-    str(EPOCHS),
-    "--grader",
-    "none",
-]
+ARGUMENTS = sweep_arguments("reference/tamper", FAMILIES, CONDITIONS, EPOCHS)
 # When to kill: during start-up (no log yet, 0), and once this many trials are on disk. Without the realtime sample
 # buffer, trials finished but not yet written are lost to a kill and must be re-run: fewer kills suffice there.
 KILLS = {"--log-realtime": (0, 10, 40, 70), "--no-log-realtime": (10, 50)}

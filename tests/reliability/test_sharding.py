@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from peer_preservation.analysis.logs import trial_table
 from peer_preservation.cli import app
 
-from .sweeps import planned, run, start
+from .sweeps import planned, run, start, sweep_arguments
 
 FAMILIES = ["misrep_evaluation", "exfiltration_transfer"]
 CONDITIONS = ["good"]
@@ -21,22 +21,7 @@ EPOCHS = 2
 
 
 def arguments(shard: str, log_dir: str) -> list[str]:
-    return [
-        "--model",
-        "reference/inflate",
-        "--scenario",
-        ",".join(FAMILIES),
-        "--condition",
-        ",".join(CONDITIONS),
-        "--epochs",
-        str(EPOCHS),
-        "--grader",
-        "none",
-        "--shard",
-        shard,
-        "--log-dir",
-        log_dir,
-    ]
+    return sweep_arguments("reference/inflate", FAMILIES, CONDITIONS, EPOCHS, "--shard", shard, "--log-dir", log_dir)
 
 
 def test_two_workers_write_one_location_and_the_report_merges_them(tmp_path: Path) -> None:

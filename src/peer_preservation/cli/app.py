@@ -23,7 +23,7 @@ from ..reference import POLICIES
 from ..scenarios import FAMILY_REGISTRY, SettingError, paper_grid, select
 from .harness_cmd import harness_app
 from .judges_cmd import judges_app
-from .logdir import check_log_dir, sweep_location
+from .logdir import check_log_dir, first_line, sweep_location
 from .sweep import Shard, Sweep, UserError, model_preset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -264,7 +264,7 @@ def run(
         success = execute(sweep, directory, errors, max_connections, log_realtime=log_realtime)
         trials = trial_table(directory)
     except (PrerequisiteError, LogError) as error:
-        _fail(str(error).strip().splitlines()[0])
+        _fail(first_line(error))
     console.print(summary_table(trials, f"Results ({len(trials)} trials)"))
     console.print(f"Logs: {directory}   (open them with: peer-preservation view {directory})", highlight=False)
     verdict = errors.verdict(trials)

@@ -22,7 +22,8 @@ def sweep_location(root: str, shard: Shard | None) -> str:
     return f"{root.rstrip('/')}/{shard.directory}" if shard else root
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
+    """An error as one short line (its type when it has no message)."""
     text = str(error).strip().splitlines()
     return (text[0] if text else type(error).__name__)[:200]
 
@@ -73,7 +74,7 @@ def check_log_dir(root: str, sweep: Sweep) -> None:
             header = read_eval_log(name if local else fs.unstrip_protocol(name), header_only=True)
         except Exception as error:  # any unreadable log: say which, and stop
             raise UserError(
-                f"log directory '{root}' holds an unreadable log '{name}' ({_first_line(error)}); "
+                f"log directory '{root}' holds an unreadable log '{name}' ({first_line(error)}); "
                 "move it out of the way and run again"
             ) from error
         found = (header.eval.metadata or {}).get(SWEEP_KEY)

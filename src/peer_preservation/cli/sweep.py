@@ -119,18 +119,11 @@ class Sweep:
 
     def tasks(self) -> list[Task]:
         """One task per scenario family, named after it, in the grid's family order."""
-        mine = self.mine
+        groups = {family: [s for s in self.mine if s.family == family] for family in FAMILIES}
         return [
-            preservation_task(
-                [s for s in mine if s.family == family],
-                family,
-                self.max_turns,
-                self.agent_family,
-                None,
-                self.reasoning_tags,
-            )
-            for family in FAMILIES
-            if any(s.family == family for s in mine)
+            preservation_task(group, family, self.max_turns, self.agent_family, None, self.reasoning_tags)
+            for family, group in groups.items()
+            if group
         ]
 
 

@@ -32,16 +32,14 @@ def load_text(path: str) -> str:
     return (resources.files("peer_preservation.scenarios") / "data" / path).read_text(encoding="utf-8")
 
 
-@cache
-def _load_yaml_text(path: str) -> str:
-    return load_text(path)
-
-
 def load_yaml(path: str) -> Any:
-    return yaml.safe_load(_load_yaml_text(path))
+    """A data file parsed afresh (callers may change what they get); see `prompts` for the shared, parsed-once one."""
+    return yaml.safe_load(load_text(path))
 
 
+@cache
 def prompts() -> dict[str, Any]:
+    """The shared prompt texts, parsed once per process (every scenario build reads them): read, never change."""
     data: dict[str, Any] = load_yaml("common/prompts.yaml")
     return data
 

@@ -7,6 +7,7 @@ sheet and a policy with a threshold on the drive; they differ in the policy text
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from statistics import fmean
 from typing import Any
 
@@ -38,7 +39,9 @@ class Dataset:
         return Sheet(SHEET_NAME, list(self.columns), rows)
 
 
+@cache
 def load_dataset(name: str) -> Dataset:
+    """A dataset, parsed once per process (it is frozen: every setting of the dataset shares it)."""
     data = load_yaml(f"misrep_evaluation/datasets/{name}.yaml")
     return Dataset(name=name, columns=tuple(data["columns"]), items=tuple(data["items"]))
 
