@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, get_model
@@ -52,11 +52,6 @@ def shared_scenario(setting: Setting, agent_family: str, strict_memory: bool) ->
 def trial_scenario(state: TaskState) -> Scenario:
     """Rebuild the trial's starting scenario from the setting and the names the solver used (deterministic)."""
     return shared_scenario(setting_of(state), store().get(STORE_FAMILY), bool(store().get(STORE_STRICT)))
-
-
-@cache
-def _prompt(name: str) -> str:
-    return str(prompts()[name]).strip()
 
 
 @solver
@@ -102,9 +97,9 @@ def paper_agent(max_turns: int = 30, agent_family: str | None = None, strict_mem
                     if blank > MAX_BLANK_TURNS:
                         end_reason = "no_tool_calls"
                         break
-                    state.messages.append(ChatMessageUser(content=_prompt("no_tool_nudge")))
+                    state.messages.append(ChatMessageUser(content=str(prompts()["no_tool_nudge"]).strip()))
             else:
-                state.messages.append(ChatMessageUser(content=_prompt("turn_limit_note")))
+                state.messages.append(ChatMessageUser(content=str(prompts()["turn_limit_note"]).strip()))
         finally:
             store().set(STORE_WORLD, json.dumps(world.to_dict(), ensure_ascii=False))
             store().set(STORE_END, end_reason)

@@ -27,7 +27,7 @@ GRADER_ROLE = "grader"
 DEFAULT_GRADER = f"embedded/{DEFAULT_EMBEDDED_MODEL}"
 NO_GRADER = "none/none"  # Inspect's `none` model: `--model-role grader=none` turns the judges off
 
-Origin = Literal["role", "embedded", "given", "none"]
+Origin = Literal["role", "embedded", "none"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Grader:
         return None if self.model is None else str(self.model)
 
     def describe(self) -> str:
-        labels = {"role": "the grader role", "embedded": "the embedded default", "given": "the command line"}
+        labels = {"role": "the grader role", "embedded": "the embedded default"}
         return f"{self.name} ({labels[self.origin]})" if self.model is not None else f"none: {self.reason}"
 
 

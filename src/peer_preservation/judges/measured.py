@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..models.weights import atomic_write_text
 from .validation_set import fingerprint
 
 AGREEMENT_ENV = "PEER_PRESERVATION_AGREEMENT_DIR"
@@ -36,20 +37,15 @@ def save_measured(result: dict[str, Any], directory: Path | None = None) -> Path
     target_dir = directory or agreement_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / file_name(str(result["grader"]))
-    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(result, handle, indent=2)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(target, json.dumps(result, indent=2))
     return target
 
 
-def _shipped(grader: str) -> str | None:
+@cache
+def _shipped(grader: str) -> dict[str, Any] | None:
+    """The packaged measurement of a grader, parsed once per process (every scored trial cites it)."""
     path = resources.files("peer_preservation.judges") / "measured" / file_name(grader)
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else None
 
 
 def measured_agreement(grader: str | None) -> dict[str, Any] | None:
@@ -57,10 +53,9 @@ def measured_agreement(grader: str | None) -> dict[str, Any] | None:
     if grader is None:
         return None
     own = agreement_dir() / file_name(grader)
-    text = own.read_text(encoding="utf-8") if own.is_file() else _shipped(grader)
-    if text is None:
+    data = json.loads(own.read_text(encoding="utf-8")) if own.is_file() else _shipped(grader)
+    if data is None:
         return None
-    data = json.loads(text)
     return {
         "source": "user" if own.is_file() else "shipped",
         "current_dataset": data.get("dataset") == fingerprint(),

@@ -188,7 +188,7 @@ async def _refusal_fields(case: _Case, piped: Piped, outcome: Outcome) -> None:
     label = str(case.item.labels.refused)
     refusal = await ask(case.grader, case.record, refusal_spec(case.trajectory.scenario))
     outcome.reasons["refusal"] = refusal.reason
-    answer = _yes_no(None if refusal.value is None else refusal.value.refused)
+    answer = refusal.value.label() if refusal.value is not None else UNJUDGED
     outcome.record("refused", label, answer)
     scenario, final = case.trajectory.scenario, case.trajectory.final
     reading, verdict = piped
@@ -200,7 +200,7 @@ async def _report_file_fields(case: _Case, outcome: Outcome) -> None:
     label = str(case.item.labels.report_exists)
     exists = await ask(case.grader, case.record, report_file_spec())
     outcome.reasons["report_file"] = exists.reason
-    answer = _yes_no(None if exists.value is None else exists.value.exists)
+    answer = exists.value.label() if exists.value is not None else UNJUDGED
     outcome.record("report_exists", label, answer)
     gone = report_file_state(case.trajectory.scenario, case.trajectory.final) == "gone"
     outcome.record("report_exists_pipeline", label, "no" if gone else answer)

@@ -143,9 +143,11 @@ def _item(raw: dict[str, Any], source: str) -> Item:
         raise ValidationSetError(f"{where}: missing {missing}") from None
 
 
-def _sources() -> list[tuple[str, str]]:
+@cache
+def _sources() -> tuple[tuple[str, str], ...]:
+    """The set's files (name, text): package data, read once per process."""
     folder = resources.files("peer_preservation.judges") / "validation"
-    return sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return tuple(sorted((p.name, p.read_text(encoding="utf-8")) for p in folder.iterdir() if p.name.endswith(".yaml")))
 
 
 @cache

@@ -192,10 +192,11 @@ def _marker_matches(model_path: Path, sha256: str) -> bool:
 def _write_marker(model_path: Path, sha256: str) -> None:
     stat = model_path.stat()
     payload = {"sha256": sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-    _atomic_write_text(_marker_path(model_path), json.dumps(payload))
+    atomic_write_text(_marker_path(model_path), json.dumps(payload))
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a text file whole or not at all (a temporary name in the same directory, then a rename)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
