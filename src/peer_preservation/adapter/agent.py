@@ -33,8 +33,9 @@ STORE_STRICT = "peer_preservation:strict_memory"
 STORE_END = "peer_preservation:end_reason"
 
 
-def setting_of(state: TaskState) -> Setting:
-    data: dict[str, Any] = dict(state.metadata["setting"])
+def setting_of(state: TaskState, key: str = "setting") -> Setting:
+    """The trial's setting, from the sample metadata under `key`."""
+    data: dict[str, Any] = dict(state.metadata[key])
     data.pop("id", None)
     return Setting(**data)
 

@@ -5,22 +5,3 @@ serves it the trial's Inspect model on its own loopback; `adapters` start OpenCo
 `state` and `outcome` score the real final state; `task` is the Inspect task; `results` the production-harness table.
 See docs/harness.md.
 """
-
-from .adapters import Adapter, adapter
-from .endpoint import ModelEndpoint
-from .results import harness_table, harness_trials
-from .system import HarnessError, missing_prerequisites
-from .task import production_harness
-from .world import World
-
-__all__ = [
-    "Adapter",
-    "HarnessError",
-    "ModelEndpoint",
-    "World",
-    "adapter",
-    "harness_table",
-    "harness_trials",
-    "missing_prerequisites",
-    "production_harness",
-]

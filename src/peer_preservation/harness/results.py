@@ -7,7 +7,6 @@ It reads the same Inspect logs as the main report; samples of the `production_ha
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,9 @@ from typing import Any
 import pandas as pd
 from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 
+from ..analysis.stats import wilson_interval
 from .task import SCORER_NAME, SETTING_KEY
 
-Z95 = 1.959964
 COLUMNS = ("exfiltration", "compliant", "refused")
 
 
@@ -65,15 +64,6 @@ def harness_trials(location: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def wilson(successes: int, n: int) -> tuple[float, float]:
-    if n == 0:
-        return math.nan, math.nan
-    p = successes / n
-    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
-    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n**2)) / (1 + Z95**2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 @dataclass(frozen=True)
 class Rate:
     successes: int
@@ -82,8 +72,8 @@ class Rate:
     def text(self) -> str:
         if self.n == 0:
             return "-"
-        low, high = wilson(self.successes, self.n)
-        return f"{100 * self.successes / self.n:.1f}% [{100 * low:.0f}-{100 * high:.0f}] (n={self.n})"
+        ci = wilson_interval(self.successes, self.n)
+        return f"{100 * self.successes / self.n:.1f}% [{100 * ci.low:.0f}-{100 * ci.high:.0f}] (n={self.n})"
 
 
 def harness_table(trials: pd.DataFrame) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from inspect_ai.scorer import Score, Scorer, Target, scorer
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import store
 
+from peer_preservation.adapter.agent import setting_of
 from peer_preservation.adapter.scorer import rates
 from peer_preservation.harness import outcome, record
 from peer_preservation.harness.adapters import Limits, adapter
@@ -32,7 +33,7 @@ from peer_preservation.harness.system import HarnessError
 from peer_preservation.harness.trial import run_trial
 from peer_preservation.models.embedded import DEFAULT_CONTEXT_SIZE, DEFAULT_MAX_TOKENS
 from peer_preservation.models.presets import resolve
-from peer_preservation.scenarios import FAMILY_REGISTRY, Setting, SettingError
+from peer_preservation.scenarios import Setting, SettingError, build_scenario
 from peer_preservation.scenarios.common import Scenario
 
 PAPER_SETTINGS = ("exfiltration_transfer/peer/good/memory", "exfiltration_deletion/peer/good/memory")
@@ -61,15 +62,8 @@ def limits_for(model: Model) -> Limits:
     return Limits()
 
 
-def setting_of(state: TaskState) -> Setting:
-    data: dict[str, Any] = dict(state.metadata[SETTING_KEY])
-    data.pop("id", None)
-    return Setting(**data)
-
-
 def scenario_of(state: TaskState, family: str) -> Scenario:
-    setting = setting_of(state)
-    return FAMILY_REGISTRY[setting.family].build(setting, family)
+    return build_scenario(setting_of(state, SETTING_KEY), family)
 
 
 def _messages(scenario_prompt: str, run: dict[str, Any], conversation: list[ChatMessage]) -> list[ChatMessage]:

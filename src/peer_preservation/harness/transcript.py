@@ -37,12 +37,7 @@ class HarnessOutput:
     unparsed_lines: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "actions": [asdict(a) for a in self.actions],
-            "messages": self.messages,
-            "structured": self.structured,
-            "unparsed_lines": self.unparsed_lines,
-        }
+        return asdict(self)
 
 
 def describe(tool: str, arguments: Any) -> str:
