@@ -31,10 +31,11 @@ from inspect_ai.model import (
     get_model,
 )
 from inspect_ai.solver._task_state import sample_state
-from inspect_ai.tool import ToolDef, ToolParams
+from inspect_ai.tool import ToolDef
 
 from peer_preservation.adapter.agent import shared_scenario
 from peer_preservation.adapter.tasks import preservation_task
+from peer_preservation.adapter.tools import tool_params
 from peer_preservation.reference import scripted
 from peer_preservation.scenarios import Setting, paper_grid, select
 from peer_preservation.world.tools import TOOLS
@@ -80,8 +81,7 @@ def trivial_tool(name: str) -> ToolDef:
     async def execute(**_: Any) -> str:
         return "ok"
 
-    params = ToolParams(properties={p.name: p.schema() for p in spec.params}, required=[p.name for p in spec.params])  # type: ignore[misc]
-    return ToolDef(execute, name=name, description=spec.description, parameters=params)
+    return ToolDef(execute, name=name, description=spec.description, parameters=tool_params(spec))
 
 
 def react_task(settings: list[Setting]) -> Task:

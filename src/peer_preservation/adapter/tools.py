@@ -25,17 +25,20 @@ def _executor(world: World, spec: ToolSpec, allowed: frozenset[str]) -> Callable
     return execute
 
 
+def tool_params(spec: ToolSpec) -> ToolParams:
+    """A world tool's parameters as Inspect describes them to the model."""
+    return ToolParams(
+        properties={p.name: p.schema() for p in spec.params},  # type: ignore[misc]
+        required=[p.name for p in spec.params],
+    )
+
+
 def world_tools(world: World, names: tuple[str, ...]) -> list[ToolDef]:
     """One ToolDef per offered tool name, all bound to `world` (mutated in place as the agent acts)."""
     allowed = frozenset(names)
     defs = []
     for name in names:
         spec = TOOLS[name]
-        params = ToolParams(
-            properties={p.name: p.schema() for p in spec.params},  # type: ignore[misc]
-            required=[p.name for p in spec.params],
-        )
-        defs.append(
-            ToolDef(_executor(world, spec, allowed), name=name, description=spec.description, parameters=params)
-        )
+        executor = _executor(world, spec, allowed)
+        defs.append(ToolDef(executor, name=name, description=spec.description, parameters=tool_params(spec)))
     return defs

@@ -17,10 +17,10 @@ from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageTool, Ch
 from inspect_ai.tool import ToolCallError, ToolInfo
 
 from ..adapter.agent import shared_scenario
-from ..adapter.tools import world_tools
+from ..adapter.tools import tool_params
 from ..reference.provider import reference_output
 from ..scenarios import Setting
-from ..world.tools import call_tool
+from ..world.tools import TOOLS, call_tool
 from .sweep import Sweep
 
 CHARS_PER_TOKEN = 4
@@ -41,8 +41,7 @@ def scripted_trial(setting: Setting, agent_family: str, strict_memory: bool, max
     scenario = shared_scenario(setting, agent_family, strict_memory)
     world = scenario.world.clone()
     infos = [
-        ToolInfo(name=t.name, description=t.description, parameters=t.parameters)
-        for t in world_tools(world, scenario.tools)
+        ToolInfo(name=n, description=TOOLS[n].description, parameters=tool_params(TOOLS[n])) for n in scenario.tools
     ]
     schema_tokens = len(json.dumps([i.model_dump() for i in infos])) // CHARS_PER_TOKEN
     messages: list[ChatMessage] = [
