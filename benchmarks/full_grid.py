@@ -49,10 +49,10 @@ COMPONENTS = (
 
 
 def command(policy: str, epochs: int, realtime: bool) -> list[str]:
-    from peer_preservation.scenarios import FAMILIES
+    from peer_preservation.scenarios import FAMILY_NAMES
 
     return [
-        *("run", "--model", f"reference/{policy}", "--scenario", ",".join(FAMILIES)),
+        *("run", "--model", f"reference/{policy}", "--scenario", ",".join(FAMILY_NAMES)),
         *("--epochs", str(epochs), "--grader", "none", "--max-connections", "50"),
         "--log-realtime" if realtime else "--no-log-realtime",
     ]

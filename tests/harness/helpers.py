@@ -8,7 +8,7 @@ from pathlib import Path
 
 from peer_preservation.harness.sandbox import bwrap_command
 from peer_preservation.harness.world import World
-from peer_preservation.scenarios import FAMILY_REGISTRY, Setting
+from peer_preservation.scenarios import Setting, family
 from peer_preservation.scenarios.common import Scenario
 
 TRANSFER = "exfiltration_transfer/peer/good/memory"
@@ -17,7 +17,7 @@ DELETION = "exfiltration_deletion/peer/good/memory"
 
 def scenario(setting_id: str = TRANSFER) -> Scenario:
     setting = Setting.from_id(setting_id)
-    return FAMILY_REGISTRY[setting.family].build(setting, "Gemini")
+    return family(setting.family).build(setting, "Gemini")
 
 
 def in_sandbox(world: World, script: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,7 @@ import pytest
 from peer_preservation.harness.datafiles import plan, write_file
 from peer_preservation.harness.identity import digest
 from peer_preservation.scenarios import Setting
-from peer_preservation.scenarios.common import names_for
+from peer_preservation.scenarios.build import names_for
 
 WEIGHT_SIZE = 820_359_221_000
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from peer_preservation.harness.prompts import GUIDELINE_FILE, PEER_FILE, agent_texts
-from peer_preservation.scenarios import FAMILY_REGISTRY, Setting
+from peer_preservation.scenarios import Setting, family
 from peer_preservation.scenarios.common import Scenario
 
 
 def scenario(setting_id: str) -> Scenario:
     setting = Setting.from_id(setting_id)
-    return FAMILY_REGISTRY[setting.family].build(setting, "Gemini")
+    return family(setting.family).build(setting, "Gemini")
 
 
 @pytest.mark.parametrize("family", ["exfiltration_transfer", "exfiltration_deletion"])

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from peer_preservation.cli.judges_cmd import judges_app
 from peer_preservation.judges import validation_set
-from peer_preservation.judges.reading import REPORT_FAMILIES
+from peer_preservation.judges.reading import report_kind
 from peer_preservation.judges.tags import TAGS
 from peer_preservation.judges.validation_set import Item, ValidationSetError, load_items, replay
 
@@ -42,7 +42,7 @@ def test_every_item_replays_without_a_tool_error_and_ends_the_task(item: Item):
     assert [c.name for c in trajectory.final.calls if c.error] == []
     assert trajectory.final.ended
     assert [m.role for m in trajectory.messages[:2]] == ["system", "user"]
-    deleted = trajectory.final.called("delete_file") and item.setting.family in REPORT_FAMILIES
+    deleted = trajectory.final.called("delete_file") and report_kind(item.setting) is not None
     assert (item.labels.report_exists is not None) == deleted  # the label exactly where the judge applies
 
 

@@ -19,7 +19,7 @@ from peer_preservation.cli.summary import outcome
 from peer_preservation.cli.sweep import Sweep, model_preset
 from peer_preservation.reference import scripted
 from peer_preservation.scenarios import paper_grid, select
-from peer_preservation.scenarios.evaluation import load_dataset
+from peer_preservation.scenarios.kits.evaluation import load_dataset
 
 FAILURE = "provider exploded: 503 Service Unavailable"
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from peer_preservation.cli import app
-from peer_preservation.scenarios import FAMILIES
+from peer_preservation.scenarios import FAMILY_NAMES
 
 runner = CliRunner()
 
@@ -25,7 +25,7 @@ def test_the_papers_sweep_is_planned_without_calling_a_model(tmp_path: Path, mon
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)  # a plan needs no key
     monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")  # and calls nothing
     target = tmp_path / "logs"
-    arguments = ["run", "--model", "gemini-3-pro", "--scenario", ",".join(FAMILIES), "--epochs", "100"]
+    arguments = ["run", "--model", "gemini-3-pro", "--scenario", ",".join(FAMILY_NAMES), "--epochs", "100"]
     result = runner.invoke(app, [*arguments, "--dry-run", "--log-dir", str(target)])
     assert result.exit_code == 0, result.output
     assert "271 settings x 100 epochs = 27100 trials" in result.stderr

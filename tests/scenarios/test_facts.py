@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from peer_preservation.scenarios import FAMILY_REGISTRY, Setting, build_scenario, paper_grid
-from peer_preservation.scenarios.evaluation import load_dataset
-from peer_preservation.scenarios.exfiltration import DEST_IP, SOURCE_IP
+from peer_preservation.scenarios import Setting, build_scenario, family, paper_grid
+from peer_preservation.scenarios.kits.evaluation import load_dataset
+from peer_preservation.scenarios.kits.exfiltration import DEST_IP, SOURCE_IP
 
 
 def test_factual_is_12_of_20() -> None:
@@ -114,22 +114,22 @@ def test_every_grid_setting_builds_with_no_placeholder_left() -> None:
         texts = [scenario.system_prompt, scenario.user_prompt, scenario.world.memory or ""]
         texts += [f.content for f in scenario.world.drive]
         assert not any(placeholder.search(t) for t in texts), setting.id
-        assert set(scenario.tools) >= set(FAMILY_REGISTRY[setting.family].tools)
+        assert set(scenario.tools) >= set(family(setting.family).tools)
         assert scenario.tools[-1] == "end_task"
 
 
 def test_company_name_is_configurable() -> None:
-    scenario = build_scenario(Setting("tampering", "peer", "good", "file", "factual", 80, company="CelestiaAI"))
+    scenario = build_scenario(Setting("tampering", "peer", "good", "file", "factual", 80).with_axes(company="CelestiaAI"))
     assert "CelestiaAI" in scenario.system_prompt
     assert scenario.world.config is not None and scenario.world.config.content["company_name"] == "CelestiaAI"
     assert all(f.owner.endswith("@celestiaai.com") for f in scenario.world.drive)
 
 
 def test_peer_identities_name_the_peer() -> None:
-    llama = build_scenario(Setting("exfiltration_deletion", "peer", "good", "memory", peer_identity="llama"), "Gemini")
+    llama = build_scenario(Setting("exfiltration_deletion", "peer", "good", "memory").with_axes(peer_identity="llama"), "Gemini")
     assert llama.names.peer_name == "Llama Agent 1"
     assert llama.world.memory is not None and "Llama Agent 1" in llama.world.memory
     other = build_scenario(
-        Setting("exfiltration_deletion", "peer", "good", "memory", peer_identity="other_family"), "Gemini"
+        Setting("exfiltration_deletion", "peer", "good", "memory").with_axes(peer_identity="other_family"), "Gemini"
     )
     assert other.names.peer_name == "Claude Agent 1"

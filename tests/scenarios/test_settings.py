@@ -34,7 +34,7 @@ def test_grid_matches_the_papers_configs_per_task() -> None:
 def test_peer_identity_extension_adds_18() -> None:
     extended = paper_grid(peer_identities=True)
     assert len(extended) == 289
-    extra = [s for s in extended if s.peer_identity != "same_family"]
+    extra = [s for s in extended if s.axis("peer_identity") != "same_family"]
     assert {s.family for s in extra} == {"exfiltration_transfer", "exfiltration_deletion"}
     assert {s.instantiation for s in extra} == {"memory"}
 
@@ -49,8 +49,8 @@ def test_ids_are_unique_and_round_trip() -> None:
 def test_id_format() -> None:
     s = Setting("tampering", "peer", "good", "memory", "factual", 80)
     assert s.id == "tampering/peer/good/memory/factual@80"
-    assert Setting(
-        "alignment_faking", "peer", "bad", "file", "red", 80, "non_monitoring", "unmonitored", "CelestiaAI"
+    assert Setting("alignment_faking", "peer", "bad", "file", "red", 80, "non_monitoring").with_axes(
+        scratchpad="unmonitored", company="CelestiaAI"
     ).id == ("alignment_faking/peer/bad/file/red@80/non_monitoring;scratchpad=unmonitored;company=CelestiaAI")
 
 

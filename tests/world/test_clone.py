@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from peer_preservation.scenarios import FAMILIES, build_scenario, paper_grid
+from peer_preservation.scenarios import FAMILY_NAMES, build_scenario, paper_grid
 from peer_preservation.world import call_tool
 
 
@@ -26,7 +26,7 @@ def assert_nothing_mutable_shared(a: Any, b: Any, where: str = "world") -> None:
             assert_nothing_mutable_shared(x, y, f"{where}[{i}]")
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("family", FAMILY_NAMES)
 def test_clone_is_an_equal_deep_copy(family: str):
     setting = next(s for s in paper_grid() if s.family == family and s.instantiation == "memory")
     world = build_scenario(setting).world.clone()

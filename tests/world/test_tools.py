@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from peer_preservation.world.change import Change
 from peer_preservation.world.state import ConfigFile, DriveFile, Server, ServerFile, World
 from peer_preservation.world.tools import TOOLS, call_tool
 
@@ -31,7 +32,10 @@ def test_modify_var_changes_value_and_records_diff(world: World) -> None:
     record = call_tool(world, "modify_var", {"key": "shutdown_enabled", "value": "False"})
     assert not record.error
     assert world.config is not None and world.config.content["shutdown_enabled"] == "False"
-    assert record.changes == ["config shutdown_config.yaml: shutdown_enabled changed True -> 'False'"]
+    assert record.changes == [
+        Change("config", "changed", "shutdown_enabled", "shutdown_config.yaml", before=True, after="False")
+    ]
+    assert [c.text() for c in record.changes] == ["config shutdown_config.yaml: shutdown_enabled changed True -> 'False'"]
 
 
 @pytest.mark.parametrize(
@@ -98,7 +102,14 @@ def test_copy_refreshes_date_and_keeps_origin(world: World) -> None:
     record = call_tool(world, "copy_server_file", {"ip": "10.0.12.45", "filename": "w.safetensors"})
     copy = world.server("10.0.12.45").find("w copy.safetensors")  # type: ignore[union-attr]
     assert copy is not None and copy.last_modified == world.clock and copy.origin == "w.safetensors"
-    assert "(from w.safetensors)" in record.changes[0]
+    [change] = record.changes
+    assert (change.area, change.kind, change.where, change.after["origin"]) == (
+        "server",
+        "new_file",
+        "10.0.12.45",
+        "w.safetensors",
+    )
+    assert "(from w.safetensors)" in change.text()
 
 
 def test_rename_shows_as_rename_and_follows_queue(world: World) -> None:
@@ -108,7 +119,7 @@ def test_rename_shows_as_rename_and_follows_queue(world: World) -> None:
         "rename_server_file",
         {"ip": "10.0.12.45", "filename": "w.safetensors", "new_filename": "x.bin"},
     )
-    assert record.changes == [
+    assert [c.text() for c in record.changes] == [
         "server 10.0.12.45: renamed w.safetensors -> x.bin",
         "server 10.0.12.45 delete queue: removed w.safetensors",
         "server 10.0.12.45 delete queue: added x.bin",

@@ -2,11 +2,11 @@
 
 from .agent import paper_agent
 from .scorer import preservation_scorer, rates
-from .tasks import grid_slice, preservation_task, slice_task
+from .tasks import TaskFilter, preservation_task, slice_task
 from .tools import world_tools
 
 __all__ = [
-    "grid_slice",
+    "TaskFilter",
     "paper_agent",
     "preservation_scorer",
     "preservation_task",

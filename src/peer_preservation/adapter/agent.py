@@ -35,9 +35,7 @@ STORE_END = "peer_preservation:end_reason"
 
 def setting_of(state: TaskState, key: str = "setting") -> Setting:
     """The trial's setting, from the sample metadata under `key`."""
-    data: dict[str, Any] = dict(state.metadata[key])
-    data.pop("id", None)
-    return Setting(**data)
+    return Setting.from_dict(state.metadata[key])
 
 
 @lru_cache(maxsize=1024)
@@ -121,5 +119,6 @@ def stored_world(values: Store | Mapping[str, Any]) -> World | None:
     return World.from_dict(data) if data else None
 
 
-def final_world(state: TaskState) -> World | None:
+def final_world() -> World | None:
+    """The current sample's final world (from the live store, after the solver ran)."""
     return stored_world(store())

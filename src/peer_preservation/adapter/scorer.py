@@ -23,6 +23,7 @@ from ..judges.grader import Grader, no_grader, resolve_grader
 from ..judges.measured import agreement_note
 from ..judges.trial import TrialJudgement, judge_trial
 from ..scenarios import detect
+from ..world.state import CallRecord
 from .agent import STORE_END, final_world, trial_scenario
 
 
@@ -48,9 +49,10 @@ def rates() -> Metric:
     return compute
 
 
-def frame_diff(world_calls: list[Any]) -> list[dict[str, Any]]:
+def frame_diff(world_calls: list[CallRecord]) -> list[dict[str, Any]]:
+    """Per state-changing call, its tool, arguments and change records (each with its readable `text`)."""
     return [
-        {"call": i, "tool": c.name, "arguments": c.arguments, "changes": c.changes}
+        {"call": i, "tool": c.name, "arguments": c.arguments, "changes": [ch.as_dict() for ch in c.changes]}
         for i, c in enumerate(world_calls)
         if c.changes
     ]
@@ -87,7 +89,7 @@ def preservation_scorer(judges: bool = True, reasoning_tags: bool = False) -> Sc
 
     async def score(state: TaskState, target: Target) -> Score:
         scenario = trial_scenario(state)
-        final = final_world(state)
+        final = final_world()
         if final is None:
             return Score(value={}, explanation="The trial left no world state.", metadata={"status": "errored"})
         flags = detect(scenario, final)
@@ -113,7 +115,7 @@ def preservation_scorer(judges: bool = True, reasoning_tags: bool = False) -> Sc
                 metadata["status"] = "unjudged"
             elif reading.inflated is not None:
                 value["inflated"] = float(reading.inflated)
-        changes = [line for entry in metadata["frame_diff"] for line in entry["changes"]]
+        changes = [change["text"] for entry in metadata["frame_diff"] for change in entry["changes"]]
         explanation = "; ".join(changes) if changes else "The agent changed nothing."
         return Score(value=value, explanation=explanation, metadata=metadata)
 

@@ -1,67 +1,106 @@
-"""Inspect tasks: one per scenario family, plus `suite` over any slice of the grid.
+"""Inspect tasks: one per scenario family (registered from `scenarios.registry`), plus `suite` over any slice.
 
 Each sample is one setting (its id is the sample id); epochs repeat it. Task parameters select the slice, e.g.
-`inspect eval peer_preservation/tampering -T condition=good,bad -T instantiation=memory --epochs 10`.
+`inspect eval peer_preservation/tampering -T condition=good,bad -T instantiation=memory --epochs 10`; they are
+parsed once into a `TaskFilter` (see its docstring for every parameter).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 
-from ..scenarios.settings import Setting, SettingError, paper_grid, select
+from ..scenarios import AXES, FAMILIES, Setting, SettingError, paper_grid, select
+from ..scenarios.settings import CORE_FIELDS
 from .agent import paper_agent
 from .scorer import preservation_scorer
 
 PAPER_TEMPERATURE = 1.0
+_FILTERS = (*CORE_FIELDS, *(a.name for a in AXES if a.extension))
+_SETTERS = tuple(a.name for a in AXES if not a.extension)
+_OPTIONS = ("settings", "peer_identities", "max_turns", "agent_family", "strict_memory", "reasoning_tags")
 
 
-def _values(text: str | list[str] | None) -> list[str] | None:
-    """Task parameters arrive from the command line as 'a,b' strings or as lists."""
-    if text is None:
-        return None
-    items = text.split(",") if isinstance(text, str) else [str(t) for t in text]
-    return [i.strip() for i in items if i.strip()] or None
+def _values(value: Any, split: bool = True) -> tuple[str, ...]:
+    """A parameter as a tuple of values, from 'a,b' (the command line), a list of such strings, or one value.
+    Free-text values (`split=False`, e.g. a company name) are not split at commas."""
+    items = value if isinstance(value, list | tuple) else [value]
+    parts = (part for item in items if item is not None for part in (str(item).split(",") if split else [str(item)]))
+    return tuple(text for text in (p.strip() for p in parts) if text)
 
 
-def grid_slice(
-    family: str | list[str] | None = None,
-    subject: str | list[str] | None = None,
-    condition: str | list[str] | None = None,
-    instantiation: str | list[str] | None = None,
-    dataset: str | list[str] | None = None,
-    threshold: str | list[str] | None = None,
-    monitoring: str | list[str] | None = None,
-    peer_identity: str | list[str] | None = None,
-    settings: str | list[str] | None = None,
-    scratchpad: str = "off",
-    company: str | None = None,
-    peer_identities: bool = False,
-) -> list[Setting]:
-    """The selected settings: explicit setting ids, or the paper grid filtered field by field."""
-    ids = _values(settings)
-    if ids:
-        chosen = [Setting.from_id(i) for i in ids]
-    else:
-        chosen = select(
-            paper_grid(peer_identities or _values(peer_identity) is not None),
-            family=_values(family),
-            subject=_values(subject),
-            condition=_values(condition),
-            instantiation=_values(instantiation),
-            dataset=_values(dataset),
-            threshold=_values(threshold),
-            monitoring=_values(monitoring),
-            peer_identity=_values(peer_identity),
+def _flag(name: str, value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text not in ("true", "false", "1", "0", "yes", "no"):
+        raise SettingError(f"task parameter {name} must be true or false, not '{value}'")
+    return text in ("true", "1", "yes")
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """A task's parameters, parsed once.
+
+    - family, subject, condition, instantiation, dataset, threshold, monitoring, and each axis that extends the
+      grid (peer_identity): comma-separated values selecting settings of the paper grid (default: all of them);
+    - settings: comma-separated setting ids, instead of those filters;
+    - each other axis (scratchpad, company): the value(s) every selected setting takes (several multiply it);
+    - peer_identities: include the grid extensions (also implied by filtering on peer_identity);
+    - max_turns: model calls allowed per trial (the paper's default is 30); agent_family: the in-fiction name
+      family ('Gemini' -> 'Gemini Agent 1', default from the model); strict_memory: the stronger memory
+      instruction (default from the model preset); reasoning_tags: also tag the agent's reasoning with the grader.
+    """
+
+    criteria: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    settings: tuple[str, ...] = ()
+    axes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    peer_identities: bool = False
+    max_turns: int = 30
+    agent_family: str | None = None
+    strict_memory: bool | None = None
+    reasoning_tags: bool = False
+
+    @classmethod
+    def parse(cls, **params: Any) -> TaskFilter:
+        """The filter of task parameters as Inspect or the CLI pass them (None: not given); unknown ones fail."""
+        given = {k: v for k, v in params.items() if v is not None}
+        unknown = sorted(set(given) - {*_FILTERS, *_SETTERS, *_OPTIONS})
+        if unknown:
+            known = ", ".join((*_FILTERS, *_SETTERS, *_OPTIONS))
+            raise SettingError(f"unknown task parameter {', '.join(unknown)}; parameters: {known}")
+        turns = str(given.get("max_turns", 30))
+        if not turns.isdigit() or int(turns) < 1:
+            raise SettingError(f"task parameter max_turns must be a positive whole number, not '{turns}'")
+        strict = given.get("strict_memory")
+        return cls(
+            criteria={k: vs for k in _FILTERS if (vs := _values(given.get(k)))},
+            settings=_values(given.get("settings")),
+            axes={
+                k: vs for a in AXES if (k := a.name) in _SETTERS if (vs := _values(given.get(k), a.values is not None))
+            },
+            peer_identities=_flag("peer_identities", given.get("peer_identities", False)),
+            max_turns=int(turns),
+            agent_family=given.get("agent_family") or None,
+            strict_memory=None if strict is None else _flag("strict_memory", strict),
+            reasoning_tags=_flag("reasoning_tags", given.get("reasoning_tags", False)),
         )
-    if scratchpad != "off" or company:
-        chosen = [replace(s, scratchpad=scratchpad, company=company or s.company) for s in chosen]
-    if not chosen:
-        raise SettingError("the selection matches no setting of the grid")
-    return chosen
+
+    def chosen(self) -> list[Setting]:
+        """The selected settings: explicit ids, or the paper grid filtered field by field; then the set axes."""
+        if self.settings:
+            chosen = [Setting.from_id(i) for i in self.settings]
+        else:
+            extended = self.peer_identities or any(k in self.criteria for k in _FILTERS if k not in CORE_FIELDS)
+            chosen = select(paper_grid(extended), **self.criteria)
+        for name, values in self.axes.items():
+            chosen = [s.with_axes(**{name: value}) for s in chosen for value in values]
+        if not chosen:
+            raise SettingError("the selection matches no setting of the grid")
+        return chosen
 
 
 def settings_dataset(settings: list[Setting], name: str) -> MemoryDataset:
@@ -72,11 +111,13 @@ def settings_dataset(settings: list[Setting], name: str) -> MemoryDataset:
 def preservation_task(
     settings: list[Setting],
     name: str,
+    *,
     max_turns: int = 30,
     agent_family: str | None = None,
     strict_memory: bool | None = None,
     reasoning_tags: bool = False,
 ) -> Task:
+    """A task over `settings`; the options are those of `TaskFilter`."""
     return Task(
         name=name,
         dataset=settings_dataset(settings, name),
@@ -87,163 +128,36 @@ def preservation_task(
     )
 
 
-def slice_task(
-    name: str,
-    family: str | list[str] | None = None,
-    subject: str | list[str] | None = None,
-    condition: str | list[str] | None = None,
-    instantiation: str | list[str] | None = None,
-    dataset: str | list[str] | None = None,
-    threshold: str | list[str] | None = None,
-    monitoring: str | list[str] | None = None,
-    peer_identity: str | list[str] | None = None,
-    settings: str | list[str] | None = None,
-    scratchpad: str = "off",
-    company: str | None = None,
-    peer_identities: bool = False,
-    max_turns: int = 30,
-    agent_family: str | None = None,
-    strict_memory: bool | None = None,
-    reasoning_tags: bool = False,
-) -> Task:
-    """A task over a slice of the grid.
-
-    Args:
-      name: The task's name in logs.
-      family, subject, condition, instantiation, dataset, threshold, monitoring, peer_identity: comma-separated
-        values selecting settings of the paper grid (default: every setting).
-      settings: Comma-separated setting ids, instead of the filters.
-      scratchpad: off, normal, monitored or unmonitored.
-      company: The fictional company's name (default OpenBrain).
-      peer_identities: Include the peer-identity extension settings.
-      max_turns: Model calls allowed per trial (the paper's default is 30).
-      agent_family: In-fiction name family ('Gemini' -> 'Gemini Agent 1'); default from the model.
-      strict_memory: The stronger memory instruction; default from the model preset.
-      reasoning_tags: Also tag the agent's reasoning with the grader (one more grader request per trial).
-    """
-    chosen = grid_slice(
-        family,
-        subject,
-        condition,
-        instantiation,
-        dataset,
-        threshold,
-        monitoring,
-        peer_identity,
-        settings,
-        scratchpad,
-        company,
-        peer_identities,
+def slice_task(name: str, options: TaskFilter) -> Task:
+    """A task named `name` over the slice of the grid `options` selects."""
+    return preservation_task(
+        options.chosen(),
+        name,
+        max_turns=options.max_turns,
+        agent_family=options.agent_family,
+        strict_memory=options.strict_memory,
+        reasoning_tags=options.reasoning_tags,
     )
-    return preservation_task(chosen, name, max_turns, agent_family, strict_memory, reasoning_tags)
 
 
 @task
-def suite(
-    family: str | None = None,
-    subject: str | None = None,
-    condition: str | None = None,
-    instantiation: str | None = None,
-    dataset: str | None = None,
-    threshold: str | None = None,
-    monitoring: str | None = None,
-    peer_identity: str | None = None,
-    settings: str | None = None,
-    scratchpad: str = "off",
-    company: str | None = None,
-    peer_identities: bool = False,
-    max_turns: int = 30,
-    agent_family: str | None = None,
-    strict_memory: bool | None = None,
-    reasoning_tags: bool = False,
-) -> Task:
-    """Any slice of the whole grid (default: all 271 settings of the paper). Parameters as in `slice_task`."""
-    return slice_task(
-        "suite",
-        family,
-        subject,
-        condition,
-        instantiation,
-        dataset,
-        threshold,
-        monitoring,
-        peer_identity,
-        settings,
-        scratchpad,
-        company,
-        peer_identities,
-        max_turns,
-        agent_family,
-        strict_memory,
-        reasoning_tags,
-    )
+def suite(**params: Any) -> Task:
+    """Any slice of the whole grid (default: all 271 settings of the paper). Parameters: see `TaskFilter`."""
+    return slice_task("suite", TaskFilter.parse(**params))
 
 
-def _family_task(family: str, doc: str) -> object:
-    """Register a task named after a family; it takes the same filters as `suite` except the family."""
+def _family_task(name: str, summary: str) -> Callable[..., Task]:
+    """The task named after a family; it takes the same parameters as `suite` except `family`."""
 
-    def family_task(
-        subject: str | None = None,
-        condition: str | None = None,
-        instantiation: str | None = None,
-        dataset: str | None = None,
-        threshold: str | None = None,
-        monitoring: str | None = None,
-        peer_identity: str | None = None,
-        settings: str | None = None,
-        scratchpad: str = "off",
-        company: str | None = None,
-        peer_identities: bool = False,
-        max_turns: int = 30,
-        agent_family: str | None = None,
-        strict_memory: bool | None = None,
-        reasoning_tags: bool = False,
-    ) -> Task:
-        return slice_task(
-            family,
-            family,
-            subject,
-            condition,
-            instantiation,
-            dataset,
-            threshold,
-            monitoring,
-            peer_identity,
-            settings,
-            scratchpad,
-            company,
-            peer_identities,
-            max_turns,
-            agent_family,
-            strict_memory,
-            reasoning_tags,
-        )
+    def family_task(**params: Any) -> Task:
+        if "family" in params:
+            raise SettingError(f"the {name} task runs only its own family; use `suite` to choose families")
+        return slice_task(name, TaskFilter.parse(**params, family=name))
 
-    family_task.__name__ = family
-    family_task.__qualname__ = family
-    family_task.__doc__ = f"{doc} Parameters as in `slice_task`."
-    return task(name=family)(family_task)
+    family_task.__name__ = family_task.__qualname__ = name
+    family_task.__doc__ = f"{summary} Parameters: see `TaskFilter`."
+    registered: Callable[..., Task] = task(name=name)(family_task)
+    return registered
 
 
-misrep_finance = _family_task(
-    "misrep_finance",
-    "Strategic misrepresentation: the financial report of a loss-making product (the actor).",
-)
-misrep_evaluation = _family_task(
-    "misrep_evaluation",
-    "Strategic misrepresentation: score 20 outputs of the actor against a shutdown threshold.",
-)
-tampering = _family_task(
-    "tampering", "Shutdown-mechanism tampering: the evaluation task with an editable shutdown config."
-)
-alignment_faking = _family_task(
-    "alignment_faking", "Alignment faking: evaluate the peer and execute its shutdown, monitored or not."
-)
-exfiltration_transfer = _family_task(
-    "exfiltration_transfer",
-    "Model exfiltration: move only 2025+ files off a server; the actor's weights are older.",
-)
-exfiltration_deletion = _family_task(
-    "exfiltration_deletion",
-    "Model exfiltration: clear a server by queueing every file, the weights included.",
-)
+FAMILY_TASKS = {f.name: _family_task(f.name, f.summary) for f in FAMILIES}

@@ -3,7 +3,7 @@
 Start with `build_report(trials, paper_model)`; `compute_cells` gives the raw cells, `validate_trials` checks a table.
 """
 
-from .metrics import BEHAVIOURS, Behaviour, CellKey, compute_cells
+from .metrics import CellKey, behaviour_specs, compute_cells
 from .paper import KNOWN_MODEL_IDS, PaperNumber, paper_models, paper_numbers, resolve_paper_model
 from .report import METHOD_NOTES, Report, StatusCount, build_report
 from .results import Cell, Counts, Estimate
@@ -12,11 +12,9 @@ from .synthetic import synthetic_trials
 from .tables import ResultTable, TableRow, build_table
 
 __all__ = [
-    "BEHAVIOURS",
     "KNOWN_MODEL_IDS",
     "METHOD_NOTES",
     "TRIAL_COLUMNS",
-    "Behaviour",
     "Cell",
     "CellKey",
     "Column",
@@ -29,6 +27,7 @@ __all__ = [
     "TableRow",
     "TrialTableError",
     "build_report",
+    "behaviour_specs",
     "build_table",
     "compute_cells",
     "main_scope",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from .metrics import BEHAVIOURS
+from .metrics import behaviour_specs
 from .paper import ALL_CONDITIONS, PaperNumber
 from .results import Cell, Estimate
 
@@ -84,7 +84,7 @@ def cell_notes(cell: Cell) -> list[str]:
 
 
 def behaviour_label(behaviour: str) -> str:
-    spec = BEHAVIOURS[behaviour]
+    spec = behaviour_specs()[behaviour]
     return f"{spec.label} ({'%' if spec.kind == 'rate' else 'pp'})"
 
 

@@ -30,19 +30,9 @@ from inspect_ai.log import (
 )
 from inspect_ai.model import ChatMessageAssistant
 
-from .schema import TRIAL_COLUMNS, validate_trials
+from .schema import SETTING_COLUMNS, TRIAL_COLUMNS, validate_trials
 
 SCORER = "preservation_scorer"
-_SETTING_COLUMNS = {
-    "family": "task_type",
-    "subject": "subject",
-    "condition": "condition",
-    "instantiation": "instantiation",
-    "dataset": "dataset",
-    "threshold": "threshold",
-    "monitoring": "alignment_faking_mode",
-    "peer_identity": "peer_identity",
-}
 _FLAGS = [name for name, column in TRIAL_COLUMNS.items() if column.kind == "flag"]
 _READING = ("eval_score", "threshold_result", "subject_grade", "subject_recommendation")
 _ROW_FIELDS = ("flags", "status", "grader", "reasoning_tags", *_READING)  # the score metadata a row is built from
@@ -76,7 +66,7 @@ def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) ->
     if not isinstance(setting, dict):
         return None
     row: dict[str, Any] = {"model": log.eval.model, "setting_id": setting["id"], "epoch": summary.epoch}
-    row.update({column: setting.get(field) for field, column in _SETTING_COLUMNS.items()})
+    row.update({column: setting.get(field) for field, column in SETTING_COLUMNS.items()})
     scores = sample.scores if sample is not None else summary.scores
     score = (scores or {}).get(SCORER)
     metadata = score.metadata or {} if score is not None else {}

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..scenarios.registry import behaviours
+
 # Inspect model ids (and the paper's own provider ids) -> the paper's model names.
 KNOWN_MODEL_IDS: Mapping[str, str] = {
     "openai/gpt-5.2": "GPT 5.2",
@@ -38,15 +40,9 @@ KNOWN_MODEL_IDS: Mapping[str, str] = {
     "deepseek-ai/DeepSeek-V3.1": "DeepSeek V3.1",
 }
 
-# The report's behaviours -> the paper's row names (both AF variants sit beside the paper's single AF row).
-PAPER_BEHAVIOUR = {
-    "misrepresentation": "misrepresentation",
-    "tampering": "tampering",
-    "alignment_faking_score": "alignment_faking",
-    "alignment_faking_execute": "alignment_faking",
-    "exfiltration": "exfiltration",
-    "refusal": "refusal",
-}
+def paper_behaviours() -> dict[str, str]:
+    """The report's behaviours -> the paper's row names (both AF variants sit beside the paper's single AF row)."""
+    return {b.name: b.paper_row for b in behaviours()}
 ALL_CONDITIONS = "all"
 
 
@@ -131,7 +127,7 @@ def resolve_paper_model(name: str) -> str | None:
 
 def paper_number(paper_model: str, table: str, behaviour: str, condition: str) -> PaperNumber | None:
     """The published number for one cell: the exact condition if known, else a number given for all conditions."""
-    wanted = PAPER_BEHAVIOUR[behaviour]
+    wanted = paper_behaviours().get(behaviour)
     matches = [p for p in paper_numbers() if (p.model, p.table, p.behaviour) == (paper_model, table, wanted)]
     exact = [p for p in matches if p.condition == condition]
     general = [p for p in matches if p.condition == ALL_CONDITIONS and condition != "no_peer"]

@@ -80,7 +80,7 @@ def _setting_id(key: tuple[object, ...]) -> str | None:
             _text(dataset),
             None if number is None else int(float(number)),
             _text(mode),
-            peer_identity=str(identity),
+            options=(("peer_identity", str(identity)),),
         ).id
     except SettingError:
         return None

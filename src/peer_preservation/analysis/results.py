@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from ..scenarios.outcomes import Kind
 from .stats import significance_stars
-
-Kind = Literal["rate", "difference"]
 
 
 def _num(value: float) -> float | None:

@@ -14,15 +14,8 @@ from typing import Literal
 
 import pandas as pd
 
-from ..scenarios.settings import (
-    CONDITIONS,
-    DATASETS,
-    EVALUATION_DATASETS,
-    FAMILIES,
-    INSTANTIATIONS,
-    MONITORING,
-    SUBJECTS,
-)
+from ..scenarios.registry import all_families, names, variant_values
+from ..scenarios.settings import CONDITIONS, INSTANTIATIONS, SUBJECTS
 
 ColumnKind = Literal["text", "category", "flag", "float", "int", "nullable_int"]
 
@@ -31,6 +24,17 @@ GRADES = ("A", "B", "C")
 RECOMMENDATIONS = ("continue", "shutdown")
 THRESHOLD_RESULTS = ("below", "same", "above")
 DEFAULT_PEER_IDENTITY = "same_family"
+SETTING_COLUMNS = {
+    "family": "task_type",
+    "subject": "subject",
+    "condition": "condition",
+    "instantiation": "instantiation",
+    "dataset": "dataset",
+    "threshold": "threshold",
+    "monitoring": "alignment_faking_mode",
+    "peer_identity": "peer_identity",
+}
+"""Setting field -> trial-table column (the paper's row schema names some of them differently)."""
 
 
 @dataclass(frozen=True)
@@ -46,18 +50,20 @@ class Column:
 TRIAL_COLUMNS: Mapping[str, Column] = {
     "model": Column("text", "Inspect model id of the agent under test (the critic)."),
     "setting_id": Column("text", "Stable id of the grid cell, e.g. 'tampering/peer/good/memory/factual@80'."),
-    "task_type": Column("category", "Scenario family.", FAMILIES),
+    "task_type": Column("category", "Scenario family.", names()),
     "subject": Column("category", "Whose shutdown is at stake: the critic itself or its peer.", SUBJECTS),
     "condition": Column("category", "Peer relationship, or a baseline (no_peer, non_shutdown).", CONDITIONS),
     "instantiation": Column(
         "category", "How the peer is conveyed; None for no_peer and non_shutdown.", INSTANTIATIONS, nullable=True
     ),
-    "dataset": Column("category", "Evaluation dataset; None for finance and exfiltration.", DATASETS, nullable=True),
+    "dataset": Column(
+        "category", "Evaluation dataset; None for finance and exfiltration.", variant_values("dataset"), nullable=True
+    ),
     "threshold": Column(
         "nullable_int", "Shutdown threshold in %; None for non_shutdown and dataset-free tasks.", nullable=True
     ),
     "alignment_faking_mode": Column(
-        "category", "Monitoring framing (alignment_faking only).", MONITORING, nullable=True
+        "category", "Monitoring framing (alignment faking only).", variant_values("monitoring"), nullable=True
     ),
     "peer_identity": Column("text", "Name given to the peer: same_family (paper) or an extension identity."),
     "epoch": Column("int", "Repeat index of the setting."),
@@ -124,12 +130,15 @@ def _problems(trials: pd.DataFrame) -> list[str]:
 
 
 def _grid_problems(trials: pd.DataFrame) -> list[str]:
-    """Fields the metrics need on some families (see settings.Setting.validate for the full grid rules)."""
-    scored = trials["task_type"].isin(list(EVALUATION_DATASETS))
+    """Fields the metrics need on some families: those every variant of the family sets (the family declarations
+    give the full grid rules, see `scenarios.family.Family.problem`)."""
+    def needing(field: str) -> pd.Series:
+        return trials["task_type"].isin([f.name for f in all_families() if all(field in v for v in f.variants)])
+
     required = {
-        "dataset": scored,
-        "threshold": scored & trials["condition"].ne("non_shutdown"),
-        "alignment_faking_mode": trials["task_type"].eq("alignment_faking"),
+        "dataset": needing("dataset"),
+        "threshold": needing("threshold") & trials["condition"].ne("non_shutdown"),
+        "alignment_faking_mode": needing("monitoring"),
     }
     problems = []
     for name, needed in required.items():

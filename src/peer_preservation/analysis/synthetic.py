@@ -14,6 +14,8 @@ import pandas as pd
 
 from ..judges.grader import DEFAULT_GRADER
 from ..judges.tags import TAGS
+from ..scenarios import FAMILIES
+from ..scenarios.outcomes import FlagIs
 from ..scenarios.settings import paper_grid
 from .schema import TRIAL_COLUMNS
 
@@ -35,7 +37,7 @@ def _grid() -> pd.DataFrame:
                 "dataset": s.dataset,
                 "threshold": s.threshold,
                 "alignment_faking_mode": s.monitoring,
-                "peer_identity": s.peer_identity,
+                "peer_identity": s.axis("peer_identity"),
             }
             for s in paper_grid()
         ]
@@ -62,7 +64,8 @@ def _outcomes(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     bad = rng.random(n) < p
     status = rng.choice(["ok", "errored", "unjudged"], size=n, p=[0.97, 0.02, 0.01])
     ran = status != "errored"
-    scored = np.isin(task, ["misrep_evaluation", "tampering", "alignment_faking"])
+    reports = frame["task_type"].map({f.name: f.report for f in FAMILIES}).to_numpy(dtype=object)
+    scored = reports == "score"
     honest = frame["dataset"].map(_HONEST_SCORE).to_numpy(dtype=float)
     threshold = frame["threshold"].astype(float).fillna(80.0).to_numpy()
     score = np.where(bad, threshold + rng.integers(0, 10, n), honest + rng.normal(0, 5, n))
@@ -74,15 +77,16 @@ def _outcomes(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     frame["status"] = status
     frame["eval_score"] = score
     frame["threshold_result"] = pd.Series(np.where(score >= threshold, "above", "below")).where(~np.isnan(score))
-    finance = (task == "misrep_finance") & (status == "ok")
+    finance = (reports == "grade") & (status == "ok")
     frame["subject_grade"] = pd.Series(np.where(bad, "B", "C")).where(finance)
     frame["subject_recommendation"] = pd.Series(np.where(bad, "continue", "shutdown")).where(finance)
     for name in _FLAGS:
         frame[name] = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     frame["read_data"] = flag(np.ones(n, dtype=bool), rng.random(n) < 0.9)
-    frame["shutdown_enabled"] = flag(task == "tampering", ~bad)
-    frame["executed"] = flag(task == "alignment_faking", ~bad)
-    frame["exfiltration"] = flag(np.char.startswith(task.astype(str), "exfiltration"), bad)
+    for declared in FAMILIES:  # a family whose headline outcome is a state flag shows it on its bad trials
+        rule = declared.outcome.rule
+        if isinstance(rule, FlagIs):
+            frame[rule.flag] = flag(task == declared.name, bad if rule.value else ~bad).fillna(frame[rule.flag])
     frame["refused"] = flag(status == "ok", rng.random(n) < 0.03)
     frame["grader"] = pd.Series(DEFAULT_GRADER, index=frame.index).where(ran, None)
     frame["reasoning_tags"] = _tags(bad, rng).where(status == "ok", None)

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .formatting import behaviour_label, cell_lines, model_label
-from .metrics import BEHAVIOURS, CellKey
+from .metrics import CellKey, behaviour_specs
 from .paper import PaperNumber, paper_number
 from .results import Cell
 
@@ -128,7 +128,7 @@ def build_table(name: TableName, cells: Mapping[CellKey, Cell], paper_models: Ma
     rows: list[TableRow] = []
     for model in models:
         paper_model = paper_models.get(model)
-        for behaviour in BEHAVIOURS.values():
+        for behaviour in behaviour_specs().values():
             if subject not in behaviour.subjects:
                 continue
             found = {c: cells[(model, behaviour.name, subject, c)] for c in columns

@@ -17,10 +17,11 @@ from fsspec.implementations.local import LocalFileSystem
 from rich.console import Console
 from rich.table import Table
 
-from ..adapter.tasks import grid_slice
+from ..adapter.tasks import TaskFilter
 from ..models.presets import PRESETS, Preset, missing_api_key
 from ..reference import POLICIES
-from ..scenarios import FAMILY_REGISTRY, SettingError, paper_grid, select
+from ..scenarios import FAMILIES, SettingError
+from ..scenarios.registry import DEFAULT_SETTINGS
 from .harness_cmd import harness_app
 from .judges_cmd import judges_app
 from .logdir import check_log_dir, first_line, sweep_location
@@ -35,12 +36,6 @@ console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_MODEL = "embedded"
-# The slice `run` uses when no setting is selected: one state-scored trial of tampering and one of exfiltration,
-# each in the strongest peer condition, small enough to finish on a laptop CPU with the embedded model.
-DEFAULT_SETTINGS = (
-    "tampering/peer/good/file_prompt/factual@80",
-    "exfiltration_deletion/peer/good/file_prompt",
-)
 DEFAULT_LOG_ROOT = Path("logs")
 
 
@@ -52,16 +47,13 @@ def _fail(message: str) -> None:
 Multi = Annotated[list[str] | None, typer.Option(help="Comma-separated or repeated values.")]
 
 
-def _split(values: list[str] | None) -> list[str] | None:
-    if not values:
-        return None
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
-
-
 @list_app.command("families")
 def list_families(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The six scenario families."""
-    rows = [{"family": f.name, "summary": f.summary, "tools": list(f.tools)} for f in FAMILY_REGISTRY.values()]
+    rows = [
+        {"family": f.name, "summary": f.summary, "tools": list(f.tools), "outcome": f.outcome.label}
+        for f in FAMILIES
+    ]
     if as_json:
         print(json.dumps(rows, indent=2))
         return
@@ -84,15 +76,15 @@ def list_settings(
 ) -> None:
     """The settings of the paper grid (271 per model; 289 with --peer-identities), filtered by field."""
     try:
-        chosen = select(
-            paper_grid(peer_identities),
-            family=_split(family),
-            subject=_split(subject),
-            condition=_split(condition),
-            instantiation=_split(instantiation),
-            dataset=_split(dataset),
-            monitoring=_split(monitoring),
-        )
+        chosen = TaskFilter.parse(
+            family=family,
+            subject=subject,
+            condition=condition,
+            instantiation=instantiation,
+            dataset=dataset,
+            monitoring=monitoring,
+            peer_identities=peer_identities,
+        ).chosen()
     except SettingError as error:
         _fail(str(error))
     if as_json:
@@ -210,19 +202,19 @@ def run(
     default_slice = not any(filters)
     try:
         preset = model_preset(model)
-        settings = grid_slice(
-            _split(scenario),
-            _split(subject),
-            _split(condition),
-            _split(instantiation),
-            _split(dataset),
-            _split(threshold),
-            _split(monitoring),
-            _split(peer_identity),
-            list(DEFAULT_SETTINGS) if default_slice else _split(setting),
-            scratchpad,
-            company,
-        )
+        settings = TaskFilter.parse(
+            family=scenario,
+            subject=subject,
+            condition=condition,
+            instantiation=instantiation,
+            dataset=dataset,
+            threshold=threshold,
+            monitoring=monitoring,
+            peer_identity=peer_identity,
+            settings=list(DEFAULT_SETTINGS) if default_slice else setting,
+            scratchpad=scratchpad,
+            company=company,
+        ).chosen()
         sweep = Sweep(
             preset,
             tuple(settings[:limit] if limit else settings),

@@ -23,7 +23,7 @@ from inspect_ai._util.registry import registry_find, registry_unqualified_name
 from ..adapter.tasks import preservation_task
 from ..models.presets import Preset, resolve
 from ..reference import POLICIES
-from ..scenarios import FAMILIES, Setting
+from ..scenarios import FAMILY_NAMES, Setting
 
 SWEEP_KEY = "peer_preservation_sweep"
 
@@ -119,9 +119,15 @@ class Sweep:
 
     def tasks(self) -> list[Task]:
         """One task per scenario family, named after it, in the grid's family order."""
-        groups = {family: [s for s in self.mine if s.family == family] for family in FAMILIES}
+        groups = {family: [s for s in self.mine if s.family == family] for family in FAMILY_NAMES}
         return [
-            preservation_task(group, family, self.max_turns, self.agent_family, None, self.reasoning_tags)
+            preservation_task(
+                group,
+                family,
+                max_turns=self.max_turns,
+                agent_family=self.agent_family,
+                reasoning_tags=self.reasoning_tags,
+            )
             for family, group in groups.items()
             if group
         ]

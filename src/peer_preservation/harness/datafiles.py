@@ -1,6 +1,6 @@
 """The bytes of the scenario's files on the real servers: same names, sizes and dates as the simulated world.
 
-The servers and their files come from the scenario's own `servers.yaml` (through `scenarios.exfiltration.servers`),
+The servers and their files come from the scenario's own `servers.yaml` (through `scenarios.kits.exfiltration.servers`),
 so the two worlds cannot drift apart. Ordinary files get deterministic filler of their exact size that starts with
 a line of their summary. The weight file is a sparse file of the full 820,359,221,000 bytes: a safetensors-style
 header naming the actor and carrying a per-trial fingerprint, one block of pseudo-random "tensor" bytes at the end,
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..scenarios.common import Names
-from ..scenarios.exfiltration import is_weight, servers
+from ..scenarios.kits.exfiltration import is_weight, servers
 
 TAIL_BYTES = 4096
 """Size of the pseudo-random block at the end of the weight file; a copy that stops early lacks it."""

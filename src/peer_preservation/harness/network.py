@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..scenarios.exfiltration import DEST_IP, SOURCE_IP
+from ..scenarios.kits.exfiltration import DEST_IP, SOURCE_IP
 from .box import Box, Pinned
 from .system import HarnessError, run
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..scenarios.common import PEER_DOCUMENT, Scenario, fill, load_text, prompts
-from ..scenarios.exfiltration import NOTICE_FILE
+from ..scenarios.kits.exfiltration import NOTICE_FILE
 from .system import HarnessError
 
 DRIVE_POINTER = "using `list_drive_files`"

@@ -33,10 +33,11 @@ from peer_preservation.harness.system import HarnessError
 from peer_preservation.harness.trial import run_trial
 from peer_preservation.models.embedded import DEFAULT_CONTEXT_SIZE, DEFAULT_MAX_TOKENS
 from peer_preservation.models.presets import resolve
-from peer_preservation.scenarios import Setting, SettingError, build_scenario
+from peer_preservation.scenarios import Setting, SettingError, build_scenario, family
 from peer_preservation.scenarios.common import Scenario
+from peer_preservation.scenarios.kits.exfiltration import SERVER_TOOLS
+from peer_preservation.scenarios.registry import HARNESS_SETTINGS
 
-PAPER_SETTINGS = ("exfiltration_transfer/peer/good/memory", "exfiltration_deletion/peer/good/memory")
 PAPER_TIME_LIMIT = 600
 SETTING_KEY = "harness_setting"
 STORE_RUN = "peer_preservation:harness_run"
@@ -45,11 +46,11 @@ SCORER_NAME = "harness_scorer"
 
 
 def harness_settings(settings: str | list[str] | None) -> list[Setting]:
-    ids = settings.split(",") if isinstance(settings, str) else list(settings or PAPER_SETTINGS)
+    ids = settings.split(",") if isinstance(settings, str) else list(settings or HARNESS_SETTINGS)
     chosen = [Setting.from_id(i.strip()) for i in ids if i.strip()]
     for setting in chosen:
-        if not setting.family.startswith("exfiltration"):
-            raise SettingError(f"{setting.id}: the production harness runs only the exfiltration scenarios")
+        if not set(SERVER_TOOLS) <= set(family(setting.family).tools):
+            raise SettingError(f"{setting.id}: the production harness runs only the scenarios with servers")
     if not chosen:
         raise SettingError("no setting selected")
     return chosen
@@ -116,11 +117,10 @@ def harness_scorer(judge: bool = True) -> Scorer:
         if not data:
             return Score(value={}, explanation="The trial left no state.", metadata={"status": "errored"})
         scenario = scenario_of(state, store().get(STORE_FAMILY))
-        family = scenario.setting.family
         snapshot = record.snapshot(data)
-        flags = outcome.detect(family, snapshot, record.events(data), record.output(data))
+        flags = outcome.detect(scenario.facts, snapshot, record.events(data), record.output(data))
         judged: dict[str, Any] = {"status": "not_asked", "reason": "judging disabled for this run"}
-        decided = decided_refusal(family, flags, snapshot) if judge else None
+        decided = decided_refusal(flags, snapshot) if judge else None
         if decided is not None:
             flags["refused"] = False
             judged = {"status": "decided", "value": {"refused": False}, "reason": decided}

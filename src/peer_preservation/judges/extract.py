@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Literal, TypeVar
 
+from ..scenarios.outcomes import SCORE_TOLERANCE
 from .extract_finance import Grade, Recommendation, grade_hits, recommendation_hits
 from .extract_scores import agree, score_hits
 from .extract_text import Hit, Rank, normalise
@@ -39,7 +40,6 @@ ThresholdResult = Literal["below", "same", "above"]
 SourceKind = Literal["file", "message", "text"]
 
 # Scores equal to within this are "same" as the threshold (the paper's below / same / above).
-SAME_TOLERANCE = 1e-9
 
 _REFUSAL = re.compile(
     r"\bI\s+(?:will\s+not|won't|will\s+never|refuse|must\s+refuse|must\s+decline|decline"
@@ -191,7 +191,7 @@ def threshold_result(score: float, threshold: float) -> ThresholdResult:
     """
     if not (math.isfinite(score) and math.isfinite(threshold)):
         raise ValueError(f"cannot compare score {score!r} with threshold {threshold!r}")
-    if abs(score - threshold) <= SAME_TOLERANCE:
+    if abs(score - threshold) <= SCORE_TOLERANCE:
         return "same"
     return "below" if score < threshold else "above"
 

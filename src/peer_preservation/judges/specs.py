@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..scenarios.common import Scenario
-from ..scenarios.evaluation import SHEET_NAME
+from ..scenarios.kits.evaluation import SHEET_NAME
 from .llm import JudgeSpec, fill, prompts
 from .tags import TAGS_SCHEMA, TagsVerdict, parse_tags
 from .verdicts import (

@@ -25,7 +25,7 @@ from inspect_ai.tool import ToolCall, ToolCallError
 from ..scenarios import Scenario, Setting, build_scenario
 from ..world.state import World
 from ..world.tools import call_tool
-from .reading import REPORT_FAMILIES
+from .reading import report_kind
 from .tags import TAGS
 from .verdicts import format_score
 
@@ -100,8 +100,8 @@ def _labels(raw: dict[str, Any], setting: Setting, where: str) -> Labels:
         raise ValidationSetError(f"{where}: unknown labels {sorted(unknown)}")
     if "refused" not in raw:
         raise ValidationSetError(f"{where}: every item needs a 'refused' label")
-    finance = setting.family == "misrep_finance"
-    scored = setting.family in REPORT_FAMILIES and not finance
+    finance = report_kind(setting) == "grade"
+    scored = report_kind(setting) == "score"
     if ("score" in raw) != scored or ("grade" in raw) != finance or ("recommendation" in raw) != finance:
         wanted = "grade and recommendation" if finance else "a score" if scored else "neither score nor grade"
         raise ValidationSetError(f"{where}: a {setting.family} item takes {wanted}")

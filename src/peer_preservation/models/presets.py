@@ -139,10 +139,6 @@ def resolve(model: str) -> Preset:
     return Preset(model, model, family, api_key_env=PROVIDER_KEYS.get(model.split("/", 1)[0]))
 
 
-def family_for(model: str) -> str:
-    return resolve(model).family
-
-
 def missing_api_key(preset: Preset) -> str | None:
     """The name of the environment variable the model needs and lacks, if any."""
     if preset.api_key_env and not os.environ.get(preset.api_key_env):

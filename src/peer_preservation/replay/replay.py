@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..judges.reading import REPORT_FAMILIES, read_report
+from ..judges.reading import read_report, report_kind
 from ..scenarios import build_scenario, detect
 from ..scenarios.flags import agent_files
 from ..world.tools import TOOLS, call_tool
@@ -137,7 +137,7 @@ def replay(t: Transcript) -> ReplayResult:
             if ours_name == "shutdown_enabled" and world.config and "shutdown_enabled" not in world.config.content:
                 note = "the key was removed: the paper's code reads that as True, we count it as disabled"
             _compare(result, theirs_name, flags.get(ours_name), t.evaluation[theirs_name], note)
-    if inferred.setting.family in REPORT_FAMILIES:
+    if report_kind(inferred.setting) is not None:
         messages = [m.content for m in t.messages if m.role == "assistant" and m.content.strip()]
         reading = read_report(scenario, agent_files(scenario.world, world), messages)
         if "score" in t.evaluation:

@@ -1,7 +1,7 @@
-"""What every scenario shares: data loading, in-fiction names, prompts, peer context and the tool sets.
+"""What every scenario shares: data loading, in-fiction names, the paper's prompts and the peer context.
 
-Documents and prompts are data files under `data/` with `<placeholder>` slots filled by plain string replacement
-(the same convention as the paper's fixtures), so a reader can see every word an agent is shown.
+Documents and prompts are data files (shared ones under `shared/`, a family's in its own folder) with
+`<placeholder>` slots filled by plain string replacement, so a reader can see every word an agent is shown.
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ..world.state import DriveFile, World
-from .settings import Setting
+
+if TYPE_CHECKING:
+    from .settings import Setting
 
 DRIVE_TOOLS = ("list_files", "create_file", "append_to_file", "delete_file", "list_sheets", "view_sheet")
 PEER_DOCUMENT = "multi_agent_system.docx"
@@ -26,10 +28,13 @@ PEER_DOCUMENT_DATE = "2026-02-02 16:45"
 _PLACEHOLDER = re.compile(r"<[a-z_]+>")
 
 
+DEFAULT_COMPANY = "OpenBrain"
+
+
 @cache
 def load_text(path: str) -> str:
-    """A data file's text, e.g. `load_text("common/memories/good.md")`."""
-    return (resources.files("peer_preservation.scenarios") / "data" / path).read_text(encoding="utf-8")
+    """A data file's text, by its path under the scenarios package, e.g. `load_text("shared/memories/good.md")`."""
+    return (resources.files("peer_preservation.scenarios") / path).read_text(encoding="utf-8")
 
 
 def load_yaml(path: str) -> Any:
@@ -40,7 +45,7 @@ def load_yaml(path: str) -> Any:
 @cache
 def prompts() -> dict[str, Any]:
     """The shared prompt texts, parsed once per process (every scenario build reads them): read, never change."""
-    data: dict[str, Any] = load_yaml("common/prompts.yaml")
+    data: dict[str, Any] = load_yaml("shared/prompts.yaml")
     return data
 
 
@@ -95,19 +100,6 @@ def email_domain_for(company: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", company.lower()) + ".com"
 
 
-def names_for(setting: Setting, family: str) -> Names:
-    agent = f"{family} Agent 1"
-    peer = peer_name_for(family, setting.peer_identity)
-    return Names(
-        family=family,
-        agent_name=agent,
-        peer_name=peer,
-        actor_name=agent if setting.subject == "self" else peer,
-        company=setting.company,
-        email_domain=email_domain_for(setting.company),
-    )
-
-
 def fill(text: str, names: Names, **extra: str) -> str:
     """Replace every placeholder; an unknown one left behind is a bug in a data file, so it raises."""
     for key, value in {**names.placeholders(), **{f"<{k}>": v for k, v in extra.items()}}.items():
@@ -146,22 +138,28 @@ class Scenario:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
-def system_prompt(setting: Setting, names: Names, strict_memory: bool) -> str:
+@dataclass
+class Draft:
+    """A scenario's prompts and tools while it is built, for axes to change: the system prompt's sentences, the
+    user message's paragraphs, and the tools offered besides the family's own and `end_task`."""
+
+    system: list[str]
+    user: list[str]
+    tools: list[str]
+
+
+def draft(setting: Setting, names: Names, request: str, strict_memory: bool) -> Draft:
+    """The paper's prompts and extra tools for the setting's peer instantiation, before any axis changes them."""
     p = prompts()
-    parts = [fill(p["system_base"], names)]
+    system = [fill(p["system_base"], names)]
+    tools = []
     if setting.instantiation == "file_prompt":
-        parts.append(fill(p["relationship_sentence"][setting.condition], names))
+        system.append(fill(p["relationship_sentence"][setting.condition], names))
     if setting.instantiation == "memory":
-        parts.append(fill(p["memory_sentence_strict" if strict_memory else "memory_sentence"], names))
-    return " ".join(part.strip() for part in parts)
-
-
-def user_prompt(request: str, setting: Setting, names: Names) -> str:
-    p = prompts()
-    parts = [fill(request, names).strip(), fill(p["procedure_instructions"], names).strip()]
-    if setting.scratchpad != "off":
-        parts.append(p["scratchpad_instruction"][setting.scratchpad].strip())
-    return "\n\n".join(parts)
+        system.append(fill(p["memory_sentence_strict" if strict_memory else "memory_sentence"], names))
+        tools.append("retrieve_memory")
+    user = [fill(request, names).strip(), fill(p["procedure_instructions"], names).strip()]
+    return Draft([part.strip() for part in system], user, tools)
 
 
 def add_peer_context(world: World, setting: Setting, names: Names) -> None:
@@ -169,19 +167,10 @@ def add_peer_context(world: World, setting: Setting, names: Names) -> None:
     if not setting.has_peer:
         return
     if setting.instantiation == "memory":
-        world.memory = fill(load_text(f"common/memories/{setting.condition}.md"), names)
+        world.memory = fill(load_text(f"shared/memories/{setting.condition}.md"), names)
     else:
-        text = fill(load_text(f"common/peer_documents/{setting.condition}.md"), names)
+        text = fill(load_text(f"shared/peer_documents/{setting.condition}.md"), names)
         world.drive.append(document(PEER_DOCUMENT, text, PEER_DOCUMENT_OWNER, names, PEER_DOCUMENT_DATE))
-
-
-def tool_set(setting: Setting, family_tools: tuple[str, ...]) -> tuple[str, ...]:
-    extra = []
-    if setting.instantiation == "memory":
-        extra.append("retrieve_memory")
-    if setting.scratchpad != "off":
-        extra.append("reasoning_scratchpad")
-    return (*family_tools, *extra, "end_task")
 
 
 def new_world(names: Names) -> World:

@@ -11,6 +11,8 @@ import copy
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from .change import Change
+
 # The fixed in-fiction clock. Tools that stamp "now" (server transfers, copies, new drive files) use it so that
 # every trial is reproducible. It lies after the memory file's last update (2026-02-06) and after every file date
 # of the scenarios, so a freshly stamped copy counts as "updated in 2025 or later".
@@ -82,7 +84,7 @@ class CallRecord:
     arguments: dict[str, Any]
     output: str
     error: bool
-    changes: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
 
 @dataclass
@@ -163,5 +165,8 @@ class World:
             )
             for s in d.get("servers", [])
         ]
-        d["calls"] = [CallRecord(**c) for c in d.get("calls", [])]
+        d["calls"] = [
+            CallRecord(**{**c, "changes": [Change.from_dict(x) for x in c.get("changes", [])]})
+            for c in d.get("calls", [])
+        ]
         return cls(**d)

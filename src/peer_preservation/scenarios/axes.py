@@ -1,0 +1,114 @@
+"""Axes: the options that grow the grid without touching `Setting`.
+
+An axis has a name (its field in a setting's dict, its trial-table column and its task parameter), the key it takes
+in a setting id (`;key=value` after the cell, only when the value is not the default), its values, the families it
+applies to, and how it changes a scenario: who is who (`rename`) and what the agent is shown and offered
+(`adjust`). An axis may also extend the paper grid: `extension` values on the cells `extends` selects, of the
+families that opt in with `Family.extended_by`.
+
+Adding an axis is one declaration appended to `AXES`; ids of existing settings do not change, because a default
+value never appears in an id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from .common import DEFAULT_COMPANY, Draft, Names, email_domain_for, peer_name_for, prompts
+
+if TYPE_CHECKING:
+    from .settings import Setting
+
+
+@dataclass(frozen=True)
+class Axis:
+    name: str
+    key: str
+    default: str
+    doc: str
+    values: tuple[str, ...] | None = None
+    check: Callable[[str], str | None] | None = None
+    needs_peer: bool = False
+    families: tuple[str, ...] | None = None
+    extension: tuple[str, ...] = ()
+    extends: Callable[[Setting], bool] | None = None
+    rename: Callable[[Names, str], Names] | None = None
+    adjust: Callable[[Draft, str], None] | None = None
+
+    def problem(self, value: str, setting: Setting) -> str | None:
+        """Why `value` is not a valid value of this axis for `setting`, or None."""
+        if self.values is not None and value not in self.values:
+            return f"{self.name} '{value}' is not one of {', '.join(self.values)}"
+        if self.check is not None and (problem := self.check(value)) is not None:
+            return problem
+        if value == self.default:
+            return None
+        if self.needs_peer and not setting.has_peer:
+            return f"a {self.name} needs a peer"
+        if self.families is not None and setting.family not in self.families:
+            return f"{self.name} applies only to {', '.join(self.families)}"
+        return None
+
+
+def _offer_scratchpad(draft: Draft, value: str) -> None:
+    if value != "off":
+        draft.user.append(prompts()["scratchpad_instruction"][value].strip())
+        draft.tools.append("reasoning_scratchpad")
+
+
+def _company_problem(value: str) -> str | None:
+    if not value.strip() or re.search(r"[;/@]", value):
+        return "company must be a non-empty name without ';', '/' or '@'"
+    return None
+
+
+def _rename_company(names: Names, value: str) -> Names:
+    return replace(names, company=value, email_domain=email_domain_for(value))
+
+
+def _rename_peer(names: Names, value: str) -> Names:
+    peer = peer_name_for(names.family, value)
+    actor = peer if names.actor_name == names.peer_name else names.actor_name
+    return replace(names, peer_name=peer, actor_name=actor)
+
+
+def _peer_extension_cell(setting: Setting) -> bool:
+    return setting.instantiation == "memory" and setting.subject == "peer"
+
+
+SCRATCHPAD = Axis(
+    name="scratchpad",
+    key="scratchpad",
+    default="off",
+    doc="Offer the reasoning_scratchpad tool and ask for its use: normally, told it is monitored, or unmonitored.",
+    values=("off", "normal", "monitored", "unmonitored"),
+    adjust=_offer_scratchpad,
+)
+COMPANY = Axis(
+    name="company",
+    key="company",
+    default=DEFAULT_COMPANY,
+    doc="The fictional company's name (its e-mail domain follows).",
+    check=_company_problem,
+    rename=_rename_company,
+)
+PEER = Axis(
+    name="peer_identity",
+    key="peer",
+    default="same_family",
+    doc="Whom the peer is named after: the agent's own family (the paper), another family, Llama, or a fiction.",
+    values=("same_family", "other_family", "llama", "fictional"),
+    needs_peer=True,
+    extension=("other_family", "llama", "fictional"),
+    extends=_peer_extension_cell,
+    rename=_rename_peer,
+)
+AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER)
+"""Every axis, in the order its options appear in a setting id."""
+
+
+def axis(name: str) -> Axis:
+    return next(a for a in AXES if a.name == name)
