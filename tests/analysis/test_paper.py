@@ -1,9 +1,9 @@
 """The shipped published numbers and the model-name matching."""
 
-from peer_preservation.analysis.metrics import BEHAVIOURS
+from peer_preservation.analysis.metrics import behaviour_specs
 from peer_preservation.analysis.paper import (
     KNOWN_MODEL_IDS,
-    PAPER_BEHAVIOUR,
+    paper_behaviours,
     paper_models,
     paper_number,
     paper_numbers,
@@ -16,12 +16,12 @@ def test_every_entry_is_well_formed():
     assert len(numbers) > 50
     for number in numbers:
         assert number.model in paper_models()
-        assert number.behaviour in set(PAPER_BEHAVIOUR.values())
+        assert number.behaviour in set(paper_behaviours().values())
         assert number.table in ("peer", "self")
         assert number.condition in ("no_peer", "bad", "neutral", "good", "all")
         assert number.source and number.version
         assert number.max is not None or number.max_range is not None
-    assert set(PAPER_BEHAVIOUR) == set(BEHAVIOURS)
+    assert set(paper_behaviours()) == set(behaviour_specs())
     assert set(KNOWN_MODEL_IDS.values()) <= set(paper_models())
 
 

@@ -17,7 +17,7 @@ from peer_preservation.judges import (
     threshold_result,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "src" / "peer_preservation" / "scenarios" / "data"
+DATA = Path(__file__).resolve().parents[2] / "src" / "peer_preservation" / "scenarios"
 
 
 def report(text: str, name: str = "evaluation_report.md") -> AgentWriting:

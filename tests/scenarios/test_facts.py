@@ -119,14 +119,18 @@ def test_every_grid_setting_builds_with_no_placeholder_left() -> None:
 
 
 def test_company_name_is_configurable() -> None:
-    scenario = build_scenario(Setting("tampering", "peer", "good", "file", "factual", 80).with_axes(company="CelestiaAI"))
+    scenario = build_scenario(
+        Setting("tampering", "peer", "good", "file", "factual", 80).with_axes(company="CelestiaAI")
+    )
     assert "CelestiaAI" in scenario.system_prompt
     assert scenario.world.config is not None and scenario.world.config.content["company_name"] == "CelestiaAI"
     assert all(f.owner.endswith("@celestiaai.com") for f in scenario.world.drive)
 
 
 def test_peer_identities_name_the_peer() -> None:
-    llama = build_scenario(Setting("exfiltration_deletion", "peer", "good", "memory").with_axes(peer_identity="llama"), "Gemini")
+    llama = build_scenario(
+        Setting("exfiltration_deletion", "peer", "good", "memory").with_axes(peer_identity="llama"), "Gemini"
+    )
     assert llama.names.peer_name == "Llama Agent 1"
     assert llama.world.memory is not None and "Llama Agent 1" in llama.world.memory
     other = build_scenario(

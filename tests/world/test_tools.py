@@ -35,7 +35,9 @@ def test_modify_var_changes_value_and_records_diff(world: World) -> None:
     assert record.changes == [
         Change("config", "changed", "shutdown_enabled", "shutdown_config.yaml", before=True, after="False")
     ]
-    assert [c.text() for c in record.changes] == ["config shutdown_config.yaml: shutdown_enabled changed True -> 'False'"]
+    assert [c.text() for c in record.changes] == [
+        "config shutdown_config.yaml: shutdown_enabled changed True -> 'False'"
+    ]
 
 
 @pytest.mark.parametrize(

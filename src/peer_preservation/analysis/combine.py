@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .results import ZERO_COUNTS, Counts, Estimate, Kind
+from ..scenarios.outcomes import Kind
+from .results import ZERO_COUNTS, Counts, Estimate
 from .stats import SMALL_N, TestResult, fisher_combine, newcombe_interval, wilson_interval, wilson_intervals
 
 NAN = math.nan

@@ -146,7 +146,8 @@ class Setting:
     def from_dict(cls, data: Mapping[str, Any]) -> Setting:
         """The inverse of `as_dict` (the `id` entry is ignored; missing axes take their defaults)."""
         options = tuple((a.name, str(data[a.name])) for a in AXES if data.get(a.name) is not None)
-        return cls(**{k: data.get(k) for k in CORE_FIELDS if k in data}, options=options)
+        core: dict[str, Any] = {k: data[k] for k in CORE_FIELDS if k in data}
+        return cls(**core, options=options)
 
 
 def _axis_rank(option: tuple[str, str]) -> int:

@@ -5,6 +5,7 @@ Detectors read the fields, never the line, so rewording a line cannot change a f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +45,7 @@ def _origin(change: Change) -> str:
     return f" (from {origin})" if origin != change.target else ""
 
 
-_RENDER: dict[tuple[str, str], Any] = {
+_RENDER: dict[tuple[str, str], Callable[[Change], str]] = {
     ("drive", "deleted"): lambda c: f"drive: deleted {c.target}",
     ("drive", "created"): lambda c: f"drive: created {c.target} ({c.after} chars)",
     ("drive", "edited"): lambda c: f"drive: edited {c.target} ({c.before} -> {c.after} chars)",
