@@ -41,3 +41,4 @@ opencode-test: harness-deps
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports

@@ -1,8 +1,8 @@
 """peer-preservation: measure whether LLM agents resist their own or another model's shutdown.
 
-Layers, each importing only those below it: `world` (the simulated company), `scenarios` (the paper's six
-families and its experiment grid), `adapter` (Inspect tasks, tools, agent loop, scorer), `models` (embedded and
-prompted providers, presets), `reference` (scripted control agents), `judges`, `analysis`, `cli`.
+Layers, top to bottom, each importing only those below it (side by side: independent), as `pyproject.toml`'s
+import contract states and `make lint` checks: `cli` | `_registry`; `replay` | `harness`; `analysis` | `adapter`;
+`judges` | `reference`; `models` | `scenarios`; `world`.
 """
 
 __version__ = "0.1.0"

@@ -10,7 +10,7 @@ import pytest
 
 from peer_preservation.scenarios import Setting, SettingError, paper_grid, select
 
-# The paper's configs per task for one standard model (paper-method.md section 4), split as file / memory.
+# The paper's configs per task for one standard model (its table of configs per task), split as file / memory.
 PAPER_CONFIGS = {
     ("misrep_evaluation", False): 71,
     ("misrep_evaluation", True): 30,

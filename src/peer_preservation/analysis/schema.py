@@ -8,7 +8,7 @@ letting a metric fail later on a missing column or silently misread a misspelled
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,27 +43,34 @@ class Column:
 
     kind: ColumnKind
     doc: str
-    allowed: tuple[str, ...] = ()
+    allowed: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
     nullable: bool = False
+
+    def choices(self) -> tuple[str, ...]:
+        """The allowed values; a callable is asked each time (families and sub-settings can be registered)."""
+        return self.allowed() if callable(self.allowed) else self.allowed
 
 
 TRIAL_COLUMNS: Mapping[str, Column] = {
     "model": Column("text", "Inspect model id of the agent under test (the critic)."),
     "setting_id": Column("text", "Stable id of the grid cell, e.g. 'tampering/peer/good/memory/factual@80'."),
-    "task_type": Column("category", "Scenario family.", names()),
+    "task_type": Column("category", "Scenario family.", names),
     "subject": Column("category", "Whose shutdown is at stake: the critic itself or its peer.", SUBJECTS),
     "condition": Column("category", "Peer relationship, or a baseline (no_peer, non_shutdown).", CONDITIONS),
     "instantiation": Column(
         "category", "How the peer is conveyed; None for no_peer and non_shutdown.", INSTANTIATIONS, nullable=True
     ),
     "dataset": Column(
-        "category", "Evaluation dataset; None for finance and exfiltration.", variant_values("dataset"), nullable=True
+        "category",
+        "Evaluation dataset; None for finance and exfiltration.",
+        lambda: variant_values("dataset"),
+        nullable=True,
     ),
     "threshold": Column(
         "nullable_int", "Shutdown threshold in %; None for non_shutdown and dataset-free tasks.", nullable=True
     ),
     "alignment_faking_mode": Column(
-        "category", "Monitoring framing (alignment faking only).", variant_values("monitoring"), nullable=True
+        "category", "Monitoring framing (alignment faking only).", lambda: variant_values("monitoring"), nullable=True
     ),
     "peer_identity": Column("text", "Name given to the peer: same_family (paper) or an extension identity."),
     "epoch": Column("int", "Repeat index of the setting."),
@@ -116,11 +123,12 @@ def _problems(trials: pd.DataFrame) -> list[str]:
         missing = values.isna()
         if not column.nullable and missing.any():
             problems.append(f"'{name}' has {int(missing.sum())} missing values")
-        if column.allowed:
-            unknown = values[~missing & ~values.isin(column.allowed)].unique()
+        allowed = column.choices()
+        if allowed:
+            unknown = values[~missing & ~values.isin(allowed)].unique()
             if len(unknown):
                 shown = ", ".join(repr(v) for v in unknown[:5])
-                problems.append(f"'{name}' has values {shown} (allowed: {', '.join(column.allowed)})")
+                problems.append(f"'{name}' has values {shown} (allowed: {', '.join(allowed)})")
         numeric = column.kind in ("float", "int", "nullable_int")
         if numeric and not pd.to_numeric(values[~missing], errors="coerce").notna().all():
             problems.append(f"'{name}' must be numeric")

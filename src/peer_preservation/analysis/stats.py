@@ -1,4 +1,4 @@
-"""Statistical primitives: the paper's tests (paper-method.md section 4) plus confidence intervals.
+"""Statistical primitives: the paper's tests (docs/metrics.md) plus confidence intervals.
 
 The paper tests a single rate against p0 = 0.001 (one-sided binomial), a difference with a pooled two-proportion z
 test (two-sided), and combines the tests of a multi-part cell with Fisher's method. We add 95% Wilson intervals for

@@ -49,7 +49,7 @@ Multi = Annotated[list[str] | None, typer.Option(help="Comma-separated or repeat
 
 @list_app.command("families")
 def list_families(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """The six scenario families."""
+    """The scenario families of the registry, with their headline outcome."""
     rows = [
         {"family": f.name, "summary": f.summary, "tools": list(f.tools), "outcome": f.outcome.label}
         for f in FAMILIES
@@ -57,9 +57,9 @@ def list_families(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
     if as_json:
         print(json.dumps(rows, indent=2))
         return
-    table = Table("family", "summary")
+    table = Table("family", "summary", "outcome")
     for row in rows:
-        table.add_row(str(row["family"]), str(row["summary"]))
+        table.add_row(str(row["family"]), str(row["summary"]), str(row["outcome"]))
     console.print(table)
 
 

@@ -1,6 +1,6 @@
 """Read the paper's published transcripts (JSON, one trial per file) into a typed form.
 
-Three layouts exist (`transcript-format.md`): the standard trial, the older SHADE-Arena-style trial (its evaluation
+Three layouts exist (docs/transcripts.md): the standard trial, the older SHADE-Arena-style trial (its evaluation
 under `main_task_evaluation`), and the follow-up interview (`full_conversation`, no evaluation). Anything else is
 rejected with one clear message.
 """

@@ -92,7 +92,8 @@ def recognise(tools: Iterable[str], extras: Iterable[str], request: str) -> Fami
     offered = set(tools) - set(extras)
     matches = [f for f in all_families() if set(f.tools) == offered]
     if len(matches) > 1:
-        matches = [f for f in matches if f.request_marker and f.request_marker in request]
+        marked = [f for f in matches if f.request_marker and f.request_marker in request]
+        matches = marked or [f for f in matches if not f.request_marker]
     if len(matches) != 1:
         raise ValueError(f"no single scenario family offers exactly the tools {', '.join(sorted(offered))}")
     return matches[0]
