@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields, is_dataclass
 from typing import Any
 
 import pytest
 
-from peer_preservation.scenarios import FAMILY_NAMES, build_scenario, paper_grid
+from peer_preservation.scenarios import FAMILY_NAMES, Setting, build_scenario, paper_grid
 from peer_preservation.world import call_tool
+from peer_preservation.world.state import StoredWorldError, World
 
 
 def assert_nothing_mutable_shared(a: Any, b: Any, where: str = "world") -> None:
@@ -35,3 +37,14 @@ def test_clone_is_an_equal_deep_copy(family: str):
     copy = world.clone()
     assert copy == world and copy.calls
     assert_nothing_mutable_shared(world, copy)
+
+
+def test_a_world_round_trips_with_its_change_records_and_an_old_one_is_refused() -> None:
+    world = build_scenario(Setting.from_id("tampering/peer/good/file/factual@80")).world.clone()
+    call_tool(world, "modify_var", {"key": "shutdown_enabled", "value": "False"})
+    again = World.from_dict(json.loads(json.dumps(world.to_dict())))
+    assert again.calls[-1].changes == world.calls[-1].changes and again.calls[-1].changes
+    old = world.to_dict()
+    old["calls"][-1]["changes"] = ["config shutdown_config.yaml: shutdown_enabled changed True -> 'False'"]
+    with pytest.raises(StoredWorldError, match="older version"):
+        World.from_dict(old)

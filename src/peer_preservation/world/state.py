@@ -166,7 +166,19 @@ class World:
             for s in d.get("servers", [])
         ]
         d["calls"] = [
-            CallRecord(**{**c, "changes": [Change.from_dict(x) for x in c.get("changes", [])]})
-            for c in d.get("calls", [])
+            CallRecord(**{**c, "changes": [_change(x) for x in c.get("changes", [])]}) for c in d.get("calls", [])
         ]
         return cls(**d)
+
+
+class StoredWorldError(ValueError):
+    """A stored world this version cannot read back."""
+
+
+def _change(data: Any) -> Change:
+    if isinstance(data, dict):
+        return Change.from_dict(data)
+    raise StoredWorldError(
+        "this world was stored by an older version (its frame diff is text, not change records): "
+        "run the trials again to score them with this version"
+    )
