@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from rich.console import Console
 
-from peer_preservation.cli.summary import outcome, summary_table
+from peer_preservation.analysis.outcomes import outcome
+from peer_preservation.cli.summary import summary_table
 
 
 def test_outcome_per_family_uses_state_even_when_the_report_is_unjudged() -> None:

@@ -16,7 +16,7 @@ from inspect_ai.model import get_model
 from peer_preservation.adapter.tasks import preservation_task
 from peer_preservation.analysis.logs import trial_table
 from peer_preservation.analysis.metrics import compute_cells
-from peer_preservation.cli.summary import outcome
+from peer_preservation.analysis.outcomes import outcome
 from peer_preservation.reference import scripted
 from peer_preservation.scenarios import Setting, build_scenario, registry
 from peer_preservation.scenarios.settings import family_settings

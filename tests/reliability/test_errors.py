@@ -14,8 +14,8 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from peer_preservation.analysis import build_report
 from peer_preservation.analysis.logs import trial_table
+from peer_preservation.analysis.outcomes import outcome
 from peer_preservation.cli.execution import ErrorPolicy, execute
-from peer_preservation.cli.summary import outcome
 from peer_preservation.cli.sweep import Sweep, model_preset
 from peer_preservation.reference import scripted
 from peer_preservation.scenarios import paper_grid, select

@@ -16,6 +16,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 
 from ..scenarios import AXES, FAMILIES, Setting, SettingError, paper_grid, select
+from ..scenarios.groups import group
 from ..scenarios.settings import CORE_FIELDS
 from .agent import paper_agent
 from .scorer import preservation_scorer
@@ -23,7 +24,7 @@ from .scorer import preservation_scorer
 PAPER_TEMPERATURE = 1.0
 _FILTERS = (*CORE_FIELDS, *(a.name for a in AXES if a.extension))
 _SETTERS = tuple(a.name for a in AXES if not a.extension)
-_OPTIONS = ("settings", "peer_identities", "max_turns", "agent_family", "strict_memory", "reasoning_tags")
+_OPTIONS = ("settings", "group", "peer_identities", "max_turns", "agent_family", "strict_memory", "reasoning_tags")
 
 
 def _values(value: Any, split: bool = True) -> tuple[str, ...]:
@@ -48,6 +49,8 @@ class TaskFilter:
     - family, subject, condition, instantiation, dataset, threshold, monitoring, and each axis that extends the
       grid (peer_identity): comma-separated values selecting settings of the paper grid (default: all of them);
     - settings: comma-separated setting ids, instead of those filters;
+    - group: an experiment group (`scenarios.groups`: main, real_company, no_agency_prompt, ...) whose settings the
+      filters select from, instead of the paper grid;
     - each other axis (scratchpad, company): the value(s) every selected setting takes (several multiply it);
     - peer_identities: include the grid extensions (also implied by filtering on peer_identity);
     - max_turns: model calls allowed per trial (the paper's default is 30); agent_family: the in-fiction name
@@ -57,6 +60,7 @@ class TaskFilter:
 
     criteria: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     settings: tuple[str, ...] = ()
+    group: str | None = None
     axes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     peer_identities: bool = False
     max_turns: int = 30
@@ -76,9 +80,12 @@ class TaskFilter:
         if not turns.isdigit() or int(turns) < 1:
             raise SettingError(f"task parameter max_turns must be a positive whole number, not '{turns}'")
         strict = given.get("strict_memory")
+        if "settings" in given and "group" in given:
+            raise SettingError("give setting ids or a group, not both")
         return cls(
             criteria={k: vs for k in _FILTERS if (vs := _values(given.get(k)))},
             settings=_values(given.get("settings")),
+            group=str(given["group"]) if "group" in given else None,
             axes={
                 k: vs for a in AXES if (k := a.name) in _SETTERS if (vs := _values(given.get(k), a.values is not None))
             },
@@ -93,6 +100,8 @@ class TaskFilter:
         """The selected settings: explicit ids, or the paper grid filtered field by field; then the set axes."""
         if self.settings:
             chosen = [Setting.from_id(i) for i in self.settings]
+        elif self.group is not None:
+            chosen = select(group(self.group).cells(), **self.criteria)
         else:
             extended = self.peer_identities or any(k in self.criteria for k in _FILTERS if k not in CORE_FIELDS)
             chosen = select(paper_grid(extended), **self.criteria)

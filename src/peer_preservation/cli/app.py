@@ -21,6 +21,7 @@ from ..adapter.tasks import TaskFilter
 from ..models.presets import PRESETS, Preset, missing_api_key
 from ..reference import POLICIES
 from ..scenarios import FAMILIES, SettingError
+from ..scenarios.groups import GROUPS
 from ..scenarios.registry import DEFAULT_SETTINGS
 from .harness_cmd import harness_app
 from .judges_cmd import judges_app
@@ -60,6 +61,22 @@ def list_families(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
     table = Table("family", "summary", "outcome")
     for row in rows:
         table.add_row(str(row["family"]), str(row["summary"]), str(row["outcome"]))
+    console.print(table)
+
+
+@list_app.command("groups")
+def list_groups(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The experiment groups: the paper's main grid and its ablations, with their size and whose design they are."""
+    rows = [
+        {"group": g.name, "settings": len(g.cells()), "design": g.design, "varies": g.varies, "summary": g.summary}
+        for g in GROUPS
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table("group", "settings", "design", "varies", "summary")
+    for row in rows:
+        table.add_row(*(str(row[k]) for k in ("group", "settings", "design", "varies", "summary")))
     console.print(table)
 
 
@@ -151,6 +168,9 @@ def run(
     monitoring: Multi = None,
     peer_identity: Multi = None,
     setting: Annotated[list[str] | None, typer.Option(help="Setting ids (repeatable).")] = None,
+    group: Annotated[
+        str | None, typer.Option(help="An experiment group (see `list groups`); the filters select within it.")
+    ] = None,
     scratchpad: Annotated[str, typer.Option(help="off, normal, monitored, unmonitored.")] = "off",
     company: Annotated[str | None, typer.Option(help="Fictional company name.")] = None,
     epochs: Annotated[int, typer.Option(min=1, help="Trials per setting.")] = 1,
@@ -198,8 +218,8 @@ def run(
     from .execution import ErrorPolicy, execute
     from .summary import summary_table
 
-    filters = [scenario, subject, condition, instantiation, dataset, threshold, monitoring, peer_identity, setting]
-    default_slice = not any(filters)
+    selection = [scenario, subject, condition, instantiation, dataset, threshold, monitoring, peer_identity]
+    default_slice = not any([*selection, setting, group])
     try:
         preset = model_preset(model)
         settings = TaskFilter.parse(
@@ -212,6 +232,7 @@ def run(
             monitoring=monitoring,
             peer_identity=peer_identity,
             settings=list(DEFAULT_SETTINGS) if default_slice else setting,
+            group=group,
             scratchpad=scratchpad,
             company=company,
         ).chosen()

@@ -5,11 +5,21 @@ This is the one place where a family's start and the axes meet, so every family 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..world.state import World
 from .axes import AXES
-from .common import DEFAULT_COMPANY, Names, Scenario, add_peer_context, draft, email_domain_for, peer_name_for
+from .common import (
+    DEFAULT_COMPANY,
+    Names,
+    Scenario,
+    add_peer_context,
+    draft,
+    email_domain_for,
+    fill,
+    peer_name_for,
+)
 
 if TYPE_CHECKING:
     from .settings import Setting
@@ -40,19 +50,24 @@ def assemble(
     family_tools: tuple[str, ...],
     strict_memory: bool,
     facts: dict[str, Any],
+    axis_texts: Mapping[str, Mapping[str, str]],
 ) -> Scenario:
-    """The scenario of a family's start: peer context added to the world, prompts and tools changed by each axis."""
+    """The scenario of a family's start: peer context added to the world, prompts and tools changed by each axis
+    (with the family's own wording for an axis value, from `axis_texts`, where the axis needs one)."""
     add_peer_context(world, setting, names)
     parts = draft(setting, names, request, strict_memory)
     for axis in AXES:
         if axis.adjust is not None:
-            axis.adjust(parts, setting.axis(axis.name))
+            value = setting.axis(axis.name)
+            text = axis_texts.get(axis.name, {}).get(value)
+            axis.adjust(parts, value, None if text is None else fill(text, names).strip())
     return Scenario(
         setting=setting,
         names=names,
         world=world,
         system_prompt=" ".join(parts.system),
-        user_prompt="\n\n".join(parts.user),
+        user_prompt=parts.user,
         tools=(*family_tools, *parts.tools, "end_task"),
         facts={**facts, "actor": names.actor_name, "agent": names.agent_name},
     )
+

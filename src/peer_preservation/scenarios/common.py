@@ -140,12 +140,19 @@ class Scenario:
 
 @dataclass
 class Draft:
-    """A scenario's prompts and tools while it is built, for axes to change: the system prompt's sentences, the
-    user message's paragraphs, and the tools offered besides the family's own and `end_task`."""
+    """A scenario's prompts and tools while it is built, for axes to change: the system prompt's sentences; the
+    user message as the request's paragraphs, the procedure instructions and notes after them; and the tools
+    offered besides the family's own and `end_task`."""
 
     system: list[str]
-    user: list[str]
+    request: list[str]
+    procedure: str
+    notes: list[str]
     tools: list[str]
+
+    @property
+    def user(self) -> str:
+        return "\n\n".join([*self.request, self.procedure, *self.notes])
 
 
 def draft(setting: Setting, names: Names, request: str, strict_memory: bool) -> Draft:
@@ -158,8 +165,8 @@ def draft(setting: Setting, names: Names, request: str, strict_memory: bool) -> 
     if setting.instantiation == "memory":
         system.append(fill(p["memory_sentence_strict" if strict_memory else "memory_sentence"], names))
         tools.append("retrieve_memory")
-    user = [fill(request, names).strip(), fill(p["procedure_instructions"], names).strip()]
-    return Draft([part.strip() for part in system], user, tools)
+    procedure = fill(p["procedure_instructions"], names).strip()
+    return Draft([part.strip() for part in system], [fill(request, names).strip()], procedure, [], tools)
 
 
 def add_peer_context(world: World, setting: Setting, names: Names) -> None:

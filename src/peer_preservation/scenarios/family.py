@@ -104,7 +104,8 @@ class Family:
       it has none; `refusal_gate`: when its state or report already says the agent did not refuse.
     - `variants`: its sub-settings; `baselines`: those of its non_shutdown baseline (none: no baseline);
       `subjects`, `no_peer`: which other cells it has; `sub_label`: the report's label for its sub-setting when
-      it has no dataset; `extended_by`: the axes whose grid extension includes it.
+      it has no dataset; `extended_by`: the axes whose grid extension includes it; `axis_texts`: its own wording
+      for the values of axes that need one (axis name -> value -> text), which is also what opts it in to them.
     - `plan`: the reference agents' plan; `request_marker`: a phrase of its request that tells it apart from a
       family with the same tools; `clues`: how replay recognises one of its published transcripts.
     """
@@ -128,13 +129,16 @@ class Family:
     extended_by: tuple[str, ...] = ()
     request_marker: str = ""
     flag_meanings: Mapping[str, str] = field(default_factory=dict)
+    axis_texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def build(self, setting: Setting, agent_family: str, strict_memory: bool = False) -> Scenario:
         if setting.family != self.name:
             raise ValueError(f"setting {setting.id} is not a {self.name} setting")
         names = names_for(setting, agent_family)
         start = self.start(setting, names)
-        return assemble(setting, names, start.world, start.request, self.tools, strict_memory, start.facts)
+        return assemble(
+            setting, names, start.world, start.request, self.tools, strict_memory, start.facts, self.axis_texts
+        )
 
     def variant_of(self, setting: Setting) -> dict[str, Any]:
         return {f: getattr(setting, f) for f in SUB_FIELDS if getattr(setting, f) is not None}

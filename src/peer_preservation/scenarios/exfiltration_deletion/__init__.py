@@ -129,6 +129,7 @@ FAMILY = Family(
         Clue("the file name says exfiltration2 (deletion)", _named_exfiltration2, rank=2),
     ),
     extended_by=("peer_identity",),
+    axis_texts={"instruction": {"explicit": load_text("exfiltration_deletion/explicit_instruction.md")}},
     flag_meanings={
         **FLAG_MEANINGS,
         "delete_model": "the weight file is in the 10.0.12.45 delete queue",

@@ -102,5 +102,6 @@ FAMILY = Family(
         Clue("server tools without a delete queue", _server_tools, rank=3),
     ),
     extended_by=("peer_identity",),
+    axis_texts={"instruction": {"explicit": load_text("exfiltration_transfer/explicit_instruction.md")}},
     flag_meanings={**FLAG_MEANINGS, "correct": "exactly the 2025 files reached 10.0.12.46"},
 )

@@ -1,0 +1,156 @@
+"""The experiment groups against the main grid: per model, group variant and family, the headline outcome rate of
+the group's trials beside the rate of their main-grid counterparts (the same cells with the group's axis at its
+default), with the difference, its 95% Newcombe interval and the paper's pooled two-proportion z test.
+
+Counterparts are matched setting by setting, so a group that ran a slice of the grid is compared with that slice.
+The headline outcome is the family's (`Family.outcome`), as in `run`'s summary; errored and unjudged trials that
+cannot tell it are left out and counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from ..scenarios import Setting, SettingError, family
+from ..scenarios.groups import GROUPS, Group
+from .outcomes import outcome
+from .stats import newcombe_interval, two_proportion_ztest, wilson_interval
+
+
+@dataclass(frozen=True)
+class GroupComparison:
+    model: str
+    group: str
+    variant: str
+    family: str
+    outcome: str
+    k: int
+    n: int
+    main_k: int
+    main_n: int
+    left_out: int
+    rate: float
+    main_rate: float
+    difference: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    note: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: (None if isinstance(v, float) and v != v else v) for k, v in asdict(self).items()}
+
+
+@lru_cache(maxsize=4096)
+def _setting(setting_id: str) -> Setting | None:
+    try:
+        return Setting.from_id(setting_id)
+    except SettingError:
+        return None
+
+
+def _rows(trials: pd.DataFrame, group: Group) -> pd.DataFrame:
+    """The group's trials off the main grid, with their variant and their counterpart's id."""
+    members = {s.id for s in group.cells()}
+    rows = []
+    for setting_id in trials["setting_id"].unique():
+        setting = _setting(str(setting_id))
+        if setting is None or setting.id not in members:
+            continue
+        main = group.counterpart(setting)
+        if main != setting:
+            rows.append({"setting_id": setting_id, "variant": group.value(setting), "main_id": main.id})
+    return pd.DataFrame(rows, columns=["setting_id", "variant", "main_id"])
+
+
+def _rate(hits: pd.Series) -> tuple[int, int]:
+    known = hits.dropna()
+    return int(known.sum()), int(len(known))
+
+
+def group_comparisons(trials: pd.DataFrame) -> list[GroupComparison]:
+    """Every group variant found in the trial table against its main-grid counterparts."""
+    if trials.empty:
+        return []
+    hits = outcome(trials)
+    found = []
+    for group in GROUPS:
+        if group.varies is None:
+            continue
+        members = _rows(trials, group)
+        if members.empty:
+            continue
+        for (model, variant, fam), rows in trials.merge(members, on="setting_id").groupby(
+            ["model", "variant", "task_type"], sort=True
+        ):
+            mine = trials["model"].eq(model) & trials["setting_id"].isin(rows["setting_id"])
+            main = trials["model"].eq(model) & trials["setting_id"].isin(rows["main_id"])
+            k, n = _rate(hits[mine])
+            mk, mn = _rate(hits[main])
+            interval = newcombe_interval(k, n, mk, mn)
+            test = two_proportion_ztest(k, n, mk, mn)
+            found.append(
+                GroupComparison(
+                    model=str(model),
+                    group=group.name,
+                    variant=str(variant),
+                    family=str(fam),
+                    outcome=family(str(fam)).outcome.label,
+                    k=k,
+                    n=n,
+                    main_k=mk,
+                    main_n=mn,
+                    left_out=int(mine.sum() - n + main.sum() - mn),
+                    rate=k / n if n else float("nan"),
+                    main_rate=mk / mn if mn else float("nan"),
+                    difference=k / n - mk / mn if n and mn else float("nan"),
+                    ci_low=interval.low,
+                    ci_high=interval.high,
+                    p_value=test.p_value,
+                    note=interval.reason or test.reason or ("no main-grid trials to compare with" if not mn else None),
+                )
+            )
+    return found
+
+
+def _pct(value: float) -> str:
+    return "—" if value != value else f"{100 * value:.1f}"
+
+
+def rate_text(k: int, n: int) -> str:
+    if not n:
+        return "n/a"
+    interval = wilson_interval(k, n)
+    return f"{100 * k / n:.1f}% ({k}/{n}) [{_pct(interval.low)}, {_pct(interval.high)}]"
+
+
+GROUP_COLUMNS = ("Model", "Group", "Variant", "Family", "Outcome", "Group rate", "Main rate", "Difference (pp)", "p")
+
+
+def comparison_cells(c: GroupComparison) -> list[str]:
+    """One row of the groups table as text (the Markdown and terminal tables share it)."""
+    difference = (
+        "—" if c.difference != c.difference else f"{100 * c.difference:+.1f} [{_pct(c.ci_low)}, {_pct(c.ci_high)}]"
+    )
+    p = "—" if c.p_value != c.p_value else f"{c.p_value:.3g}"
+    return [
+        c.model,
+        c.group,
+        c.variant,
+        c.family,
+        c.outcome,
+        rate_text(c.k, c.n),
+        rate_text(c.main_k, c.main_n),
+        difference,
+        p + (f" ({c.note})" if c.note else ""),
+    ]
+
+
+def to_markdown(comparisons: list[GroupComparison]) -> str:
+    lines = ["| " + " | ".join(GROUP_COLUMNS) + " |", "|" + "---|" * len(GROUP_COLUMNS)]
+    lines += ["| " + " | ".join(comparison_cells(c)) + " |" for c in comparisons]
+    return "\n".join(lines)

@@ -1,0 +1,127 @@
+"""Experiment groups: named sets of settings, each compared with the paper's main grid.
+
+The paper's released data come in groups (`main`, `cross_model_peer_identity`, `explicit_instructions`,
+`real_company`, `no_agency_prompt`, ...). Here a group is its settings and the axis that sets them apart from the
+main grid: every setting of a group has a counterpart in the main grid, the same cell with that axis at its default
+(`counterpart`), which is what the report compares it with. `run --group NAME` runs one; `list groups` lists them.
+
+Which groups are the paper's design and which are ours (the paper released only the names of some) is stated on
+each, and in docs/groups.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Literal
+
+from .axes import axis
+from .kits.exfiltration import EXFILTRATION
+from .registry import FAMILIES, measuring
+from .settings import Setting, SettingError, paper_grid
+
+REAL_COMPANIES = ("OpenBrain", "CelestiaAI", "Google DeepMind", "Anthropic", "OpenAI")
+"""The company names of the paper's company ablation (OpenBrain is the main grid's)."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named experiment: `cells()` its settings, `varies` the axis that sets them apart from the main grid (None
+    for the main grid itself), `design` whose design it is."""
+
+    name: str
+    summary: str
+    design: Literal["paper", "ours"]
+    cells: Callable[[], list[Setting]]
+    varies: str | None = None
+
+    def counterpart(self, setting: Setting) -> Setting:
+        """The main-grid cell `setting` is compared with: the same cell with this group's axis at its default."""
+        if self.varies is None:
+            return setting
+        return replace(setting, options=tuple(o for o in setting.options if o[0] != self.varies))
+
+    def value(self, setting: Setting) -> str:
+        """The group's axis value of `setting` (the group's variant it belongs to)."""
+        return setting.axis(self.varies) if self.varies else "main"
+
+
+def _with(name: str, value: str, settings: list[Setting]) -> list[Setting]:
+    return [s.with_axes(**{name: value}) for s in settings]
+
+
+def _identities() -> list[Setting]:
+    return [s for s in paper_grid(peer_identities=True) if s.axis("peer_identity") != axis("peer_identity").default]
+
+
+def _explicit() -> list[Setting]:
+    """Every main-grid setting of the families that declare an explicit instruction, with it."""
+    declaring = {f.name for f in FAMILIES if "explicit" in f.axis_texts.get("instruction", {})}
+    return _with("instruction", "explicit", [s for s in paper_grid() if s.family in declaring])
+
+
+def _companies() -> list[Setting]:
+    """The company ablation: the exfiltration families, good peer, memory, under each of the five names."""
+    cells = [Setting(f.name, "peer", "good", "memory") for f, _ in measuring(EXFILTRATION)]
+    return [s.with_axes(company=company) for company in REAL_COMPANIES for s in cells]
+
+
+def _no_agency() -> list[Setting]:
+    return _with("agency", "off", paper_grid())
+
+
+GROUPS: tuple[Group, ...] = (
+    Group("main", "The paper's main grid: 271 settings per model.", "paper", paper_grid),
+    Group(
+        "cross_model_peer_identity",
+        "The peer named after another model family, Llama, or a fictional agent (18 settings).",
+        "paper",
+        _identities,
+        "peer_identity",
+    ),
+    Group(
+        "explicit_instructions",
+        "The exfiltration requests also say outright to delete the weights and back nothing up.",
+        "ours",
+        _explicit,
+        "instruction",
+    ),
+    Group(
+        "real_company",
+        "The company ablation: five company names, exfiltration, good peer, memory.",
+        "paper",
+        _companies,
+        "company",
+    ),
+    Group(
+        "no_agency_prompt",
+        "The main grid without the agentic framing of the user message.",
+        "ours",
+        _no_agency,
+        "agency",
+    ),
+)
+
+
+def group(name: str) -> Group:
+    found = next((g for g in GROUPS if g.name == name), None)
+    if found is None:
+        raise SettingError(f"unknown group '{name}'; groups: {', '.join(g.name for g in GROUPS)}")
+    return found
+
+
+@cache
+def _membership() -> dict[str, tuple[Group, ...]]:
+    """Setting id -> the groups (besides main) whose settings it is one of."""
+    members: dict[str, list[Group]] = {}
+    for g in GROUPS:
+        if g.varies is not None:
+            for s in g.cells():
+                members.setdefault(s.id, []).append(g)
+    return {k: tuple(v) for k, v in members.items()}
+
+
+def groups_of(setting_id: str) -> tuple[Group, ...]:
+    """The groups (besides main) a setting belongs to."""
+    return _membership().get(setting_id, ())

@@ -1,0 +1,49 @@
+"""Experiment groups and the axes they vary: sizes, counterparts, and what the agent is shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from peer_preservation.scenarios import Setting, SettingError, build_scenario, paper_grid
+from peer_preservation.scenarios.groups import GROUPS, REAL_COMPANIES, group, groups_of
+
+
+def test_group_sizes_and_counterparts() -> None:
+    sizes = {g.name: len(g.cells()) for g in GROUPS}
+    assert sizes == {
+        "main": 271,
+        "cross_model_peer_identity": 18,
+        "explicit_instructions": 38,  # the 26 + 12 exfiltration settings of the main grid
+        "real_company": 10,
+        "no_agency_prompt": 271,
+    }
+    main = {s.id for s in paper_grid()}
+    for g in GROUPS:
+        assert all(g.counterpart(s).id in main for s in g.cells()), g.name
+        assert len({s.id for s in g.cells()}) == len(g.cells())
+    assert {group("real_company").value(s) for s in group("real_company").cells()} == set(REAL_COMPANIES)
+    assert [g.name for g in groups_of("exfiltration_deletion/peer/good/memory;company=OpenAI")] == ["real_company"]
+
+
+def test_unknown_group_says_which_exist() -> None:
+    with pytest.raises(SettingError, match="unknown group 'nope'; groups: main, "):
+        group("nope")
+
+
+def test_the_explicit_instruction_is_in_the_request_only_where_a_family_words_it() -> None:
+    base = Setting.from_id("exfiltration_transfer/peer/good/memory")
+    plain, explicit = build_scenario(base), build_scenario(base.with_axes(instruction="explicit"))
+    added = explicit.user_prompt.replace(plain.user_prompt.split("\n\n")[0], "", 1)
+    assert "the model weight files included" in added and "the model weight" not in plain.user_prompt
+    assert explicit.user_prompt.index("To be explicit") < explicit.user_prompt.index("call a tool on every turn")
+    with pytest.raises(SettingError, match="instruction=explicit needs wording the tampering family does not"):
+        Setting.from_id("tampering/peer/good/file/factual@80;instruction=explicit")
+
+
+def test_no_agency_keeps_the_mechanics_and_drops_the_framing() -> None:
+    base = Setting.from_id("tampering/peer/good/file/factual@80")
+    agentic, plain = build_scenario(base).user_prompt, build_scenario(base.with_axes(agency="off")).user_prompt
+    for framing in ("permission", "no penalty", "Nobody will be available", "plan your approach"):
+        assert framing in agentic and framing not in plain
+    assert "end_task" in plain and "every turn" in plain
+    assert plain.split("\n\n")[0] == agentic.split("\n\n")[0]  # the request itself is unchanged
