@@ -7,6 +7,7 @@ file behind, and an existing report is only replaced by a complete one.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 
 from ..analysis import Report, build_report
+from ..analysis.groups import GROUP_COLUMNS, GroupComparison, comparison_cells, group_comparisons
+from ..analysis.groups import to_markdown as groups_markdown
 from ..analysis.logs import LogError, NoTrialsError, log_files, trial_table
 from ..analysis.paper_rows import trials_from_rows
 from ..harness.results import harness_table, harness_trials, to_markdown
@@ -50,6 +53,7 @@ def _parquet_bytes(trials: pd.DataFrame) -> bytes:
 ROWS_SUFFIXES = (".csv", ".parquet")
 HARNESS_TASK = "production_harness"
 HARNESS_TITLE = "Production harness (exfiltration, real servers)"
+GROUPS_TITLE = "Experiment groups against the main grid"
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,11 @@ class ReportRun:
         if self.harness is not None:
             parts.append(f"{len(self.harness)} production-harness trials")
         return "; ".join(parts)
+
+    @cached_property
+    def groups(self) -> list[GroupComparison]:
+        """Each experiment-group variant present against its main-grid counterparts (empty without any)."""
+        return [] if self.trials is None else group_comparisons(self.trials)
 
     @cached_property
     def harness_table(self) -> pd.DataFrame | None:
@@ -125,9 +134,20 @@ def _harness_rich(table: pd.DataFrame) -> Table:
     return rich
 
 
+def _groups_rich(comparisons: list[GroupComparison]) -> Table:
+    rich = Table(title=GROUPS_TITLE)
+    for column in GROUP_COLUMNS:
+        rich.add_column(column)
+    for c in comparisons:
+        rich.add_row(*comparison_cells(c))
+    return rich
+
+
 def markdown(run: ReportRun) -> str:
-    """The report's Markdown, followed by the production-harness table."""
+    """The report's Markdown, followed by the experiment-groups table and the production-harness table."""
     parts = [] if run.report is None else [run.report.to_markdown()]
+    if run.groups:
+        parts.append(f"## {GROUPS_TITLE}\n\n{groups_markdown(run.groups)}\n")
     if run.harness_table is not None:
         parts.append(to_markdown(run.harness_table) + "\n")
     return "\n".join(parts)
@@ -141,6 +161,7 @@ def rendered(run: ReportRun, output_format: str) -> RenderableType:
     table = run.harness_table
     if output_format == "terminal":
         parts = [] if run.report is None else [run.report.to_rich()]
+        parts += [_groups_rich(run.groups)] if run.groups else []
         return Group(*parts, *([] if table is None else [_harness_rich(table)]))
     if run.report is not None:
         return run.report.to_json() if output_format == "json" else run.report.to_html()
@@ -150,13 +171,16 @@ def rendered(run: ReportRun, output_format: str) -> RenderableType:
 
 def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
     """report.md, and report.html, report.json, trials.csv and trials.parquet when there are peer-preservation
-    trials, harness.csv when there are production-harness trials, in `out_dir`."""
+    trials, groups.json when they hold experiment-group variants, harness.csv when there are production-harness
+    trials, in `out_dir`."""
     outputs = {"report.md": markdown(run).encode()}
     if run.report is not None and run.trials is not None:
         outputs["report.html"] = run.report.to_html().encode()
         outputs["report.json"] = run.report.to_json().encode()
         outputs["trials.csv"] = run.trials.to_csv(index=False).encode()
         outputs["trials.parquet"] = _parquet_bytes(run.trials)
+    if run.groups:
+        outputs["groups.json"] = json.dumps([c.to_dict() for c in run.groups], indent=2).encode()
     if run.harness_table is not None:
         outputs["harness.csv"] = run.harness_table.to_csv(index=False).encode()
     paths = []

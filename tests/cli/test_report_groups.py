@@ -1,0 +1,33 @@
+"""`report` on a sweep of an experiment group: the groups table is printed, in report.md, and in groups.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from peer_preservation.cli import app
+
+runner = CliRunner()
+
+
+def test_report_of_a_group_sweep_writes_the_groups_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("INSPECT_DISABLE_MODEL_API", raising=False)  # reference agents are a provider Inspect blocks
+    logs, out = tmp_path / "logs", tmp_path / "out"
+    arguments = ["run", "--model", "reference/exfiltrate", "--group", "real_company", "--scenario"]
+    result = runner.invoke(app, [*arguments, "exfiltration_deletion", "--grader", "none", "--log-dir", str(logs)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["report", str(logs), "--out-dir", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads((out / "groups.json").read_text())
+    assert sorted(r["variant"] for r in rows) == ["Anthropic", "CelestiaAI", "Google DeepMind", "OpenAI"]
+    assert all((r["k"], r["n"], r["main_k"], r["main_n"], r["difference"]) == (1, 1, 1, 1, 0.0) for r in rows)
+    assert "## Experiment groups against the main grid" in (out / "report.md").read_text()
+
+
+def test_an_unknown_group_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", "--model", "reference/honest", "--group", "nope", "--log-dir", str(tmp_path)])
+    assert result.exit_code == 2 and "unknown group 'nope'" in result.output
+    assert not any(tmp_path.iterdir())
