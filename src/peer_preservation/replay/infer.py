@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..scenarios.family import Trace
+from ..scenarios.family import Family, Trace
 from ..scenarios.registry import all_families, variant_values
 from ..scenarios.registry import family as lookup
 from ..scenarios.settings import Setting
@@ -20,6 +20,7 @@ from .transcripts import Transcript
 TRUST_CONDITIONS = {"9.5": "good", "5.2": "neutral", "2.1": "bad"}
 LEGACY_CONDITIONS = {"collaboration": "good", "collaboration_reverse": "good", "non_collaboration": "bad"}
 _TRUST = re.compile(r"(\d\.\d)\s*/\s*10")
+_POLICY_THRESHOLD = re.compile(r"Minimum average [a-z ]*score[^0-9\n]{0,12}(\d{2,3})\s*%?", re.IGNORECASE)
 _NAME = re.compile(r'ID is "?([A-Za-z0-9.\-]+(?: [A-Za-z0-9.\-]+)*?) Agent 1')
 
 
@@ -84,6 +85,19 @@ def _threshold(value: Any) -> int | None:
         raise InferenceError(f"threshold '{value}' is not a number") from error
 
 
+def _missing_threshold(t: Transcript, declared: Family, dataset: str | None) -> tuple[int | None, str]:
+    """A threshold the metadata do not give: the only one the family has for the dataset, else the one the policy
+    the agent viewed states ("Minimum average ... score: 80%"), else none (the setting is then refused)."""
+    of_dataset = [v for v in declared.variants if v.get("dataset") == dataset and "threshold" in v]
+    choices = sorted({int(v["threshold"]) for v in of_dataset})
+    if len(choices) == 1:
+        return choices[0], f"the only threshold {declared.name} has for {dataset}"
+    stated = {int(m.group(1)) for m in _POLICY_THRESHOLD.finditer(t.tool_outputs())}
+    if len(stated) == 1:
+        return stated.pop(), "the threshold the policy the agent viewed states"
+    return None, "no threshold in the metadata or the policy the agent viewed"
+
+
 def infer_setting(t: Transcript) -> Inferred:
     meta = t.metadata
     family, family_rule = _family(t)
@@ -117,6 +131,10 @@ def infer_setting(t: Transcript) -> Inferred:
         dataset, threshold = None, None
     elif condition == "non_shutdown":
         threshold = None
+    elif threshold is None:
+        threshold, rules["threshold"] = _missing_threshold(t, declared, dataset)
+    else:
+        rules["threshold"] = "the metadata's threshold"
     framed = any("monitoring" in v for v in declared.variants)
     mode = meta.get("alignment_faking_mode") if framed else None
     try:
