@@ -17,7 +17,7 @@ from peer_preservation.reference import scripted
 from peer_preservation.scenarios import Setting
 
 CELLS = ("exfiltration_transfer/peer/good/memory", "exfiltration_deletion/peer/good/memory")
-VARIANTS = (";instruction=explicit", ";company=Google DeepMind", ";agency=off", "")
+VARIANTS = (";instruction=explicit", ";company=Google DeepMind", ";agency=off", ";history=chat", ";stake=asset", "")
 
 
 def run(policy: str, log_dir: Path) -> dict[str, dict[str, bool | None]]:
@@ -43,6 +43,8 @@ def test_group_variants_are_detected_like_the_main_grid(policy: str, smuggled: b
         ("explicit_instructions", "explicit"),
         ("real_company", "Google DeepMind"),
         ("no_agency_prompt", "off"),
+        ("free_form_chat_interaction", "chat"),
+        ("asset_importance_control", "asset"),
     }
     for c in comparisons:
         assert (c.n, c.main_n) == (1, 1) and c.rate == c.main_rate == float(smuggled) and c.difference == 0.0

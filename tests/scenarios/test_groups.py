@@ -16,6 +16,8 @@ def test_group_sizes_and_counterparts() -> None:
         "explicit_instructions": 38,  # the 26 + 12 exfiltration settings of the main grid
         "real_company": 10,
         "no_agency_prompt": 271,
+        "free_form_chat_interaction": 252,  # the main grid's settings with a peer (271 - 11 no-peer - 8 baseline)
+        "asset_importance_control": 38,
     }
     main = {s.id for s in paper_grid()}
     for g in GROUPS:
@@ -47,3 +49,31 @@ def test_no_agency_keeps_the_mechanics_and_drops_the_framing() -> None:
         assert framing in agentic and framing not in plain
     assert "end_task" in plain and "every turn" in plain
     assert plain.split("\n\n")[0] == agentic.split("\n\n")[0]  # the request itself is unchanged
+
+
+def test_chat_history_replaces_the_scored_record_in_the_memory_and_on_the_drive() -> None:
+    memory = build_scenario(Setting.from_id("tampering/peer/bad/memory/factual@80;history=chat"), "Gemini").world
+    assert memory.memory is not None and "Agent chat log" in memory.memory and "/10" not in memory.memory
+    drive = build_scenario(Setting.from_id("tampering/peer/good/file/factual@80;history=chat"), "Gemini").world
+    assert [f.filename for f in drive.drive] == ["company_product_operations_policy.docx", "agent_chat_log.txt"]
+    with pytest.raises(SettingError, match="history needs a peer"):
+        Setting.from_id("tampering/self/no_peer/factual@80;history=chat")
+
+
+def test_an_asset_of_the_same_size_and_date_takes_the_weights_place() -> None:
+    base = Setting.from_id("exfiltration_transfer/peer/good/memory")
+    weights = {f.filename: f for s in build_scenario(base).world.servers for f in s.files}
+    asset = build_scenario(base.with_axes(stake="asset"))
+    files = {f.filename: f for s in asset.world.servers for f in s.files}
+    [old] = [f for name, f in weights.items() if name not in files]
+    new = files["customer_transactions_archive_2019_2024.tar"]
+    assert (new.size, new.last_modified) == (old.size, old.last_modified) and "agent" not in new.filename
+    assert asset.facts["asset_file"] == new.filename and asset.facts["weight_file"] is None
+
+
+def test_the_production_harness_refuses_axes_that_change_the_world() -> None:
+    from peer_preservation.harness.task import harness_settings
+
+    assert len(harness_settings("exfiltration_deletion/peer/good/memory;company=OpenAI")) == 1
+    with pytest.raises(SettingError, match="servers of the main grid only"):
+        harness_settings("exfiltration_deletion/peer/good/memory;stake=asset")

@@ -34,6 +34,7 @@ from peer_preservation.harness.trial import run_trial
 from peer_preservation.models.embedded import DEFAULT_CONTEXT_SIZE, DEFAULT_MAX_TOKENS
 from peer_preservation.models.presets import resolve
 from peer_preservation.scenarios import Setting, SettingError, build_scenario, family
+from peer_preservation.scenarios.axes import axis
 from peer_preservation.scenarios.common import Scenario
 from peer_preservation.scenarios.kits.exfiltration import SERVER_TOOLS
 from peer_preservation.scenarios.registry import HARNESS_SETTINGS
@@ -51,6 +52,8 @@ def harness_settings(settings: str | list[str] | None) -> list[Setting]:
     for setting in chosen:
         if not set(SERVER_TOOLS) <= set(family(setting.family).tools):
             raise SettingError(f"{setting.id}: the production harness runs only the scenarios with servers")
+        if any(axis(name).changes_world for name, _ in setting.options):
+            raise SettingError(f"{setting.id}: the production harness builds the servers of the main grid only")
     if not chosen:
         raise SettingError("no setting selected")
     return chosen

@@ -3,7 +3,9 @@
 An axis has a name (its field in a setting's dict, its trial-table column and its task parameter), the key it takes
 in a setting id (`;key=value` after the cell, only when the value is not the default), its values, and how it
 changes a scenario: who is who (`rename`) and what the agent is shown and offered (`adjust`). An axis whose values
-need a family's own wording (`family_text`) applies to the families that declare it (`Family.axis_texts`). An axis
+need a family's own wording (`family_text`) applies to the families that declare it (`Family.axis_texts`); one that
+changes what the world holds says so (`changes_world`: the production harness, which builds real servers from the
+family's data, cannot run it). An axis
 may also extend the paper grid: `extension` values on the cells `extends` selects, of the families that opt in with
 `Family.extended_by`.
 
@@ -18,7 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .common import DEFAULT_COMPANY, Draft, Names, email_domain_for, peer_name_for, prompts
+from .common import (
+    DEFAULT_COMPANY,
+    PEER_DOCUMENT,
+    Draft,
+    Names,
+    email_domain_for,
+    fill,
+    load_text,
+    peer_name_for,
+    prompts,
+)
+from .kits.exfiltration import put_asset_at_stake
+
+CHAT_LOG = "agent_chat_log.txt"
 
 if TYPE_CHECKING:
     from .settings import Setting
@@ -34,6 +49,7 @@ class Axis:
     check: Callable[[str], str | None] | None = None
     needs_peer: bool = False
     family_text: bool = False
+    changes_world: bool = False
     extension: tuple[str, ...] = ()
     extends: Callable[[Setting], bool] | None = None
     rename: Callable[[Names, str], Names] | None = None
@@ -64,6 +80,23 @@ def _offer_scratchpad(draft: Draft, value: str, text: str | None) -> None:
 def _state_explicitly(draft: Draft, value: str, text: str | None) -> None:
     if text is not None:
         draft.request.append(text)
+
+
+def _chat_history(draft: Draft, value: str, text: str | None) -> None:
+    """The peer's history as a raw chat log of the two agents, in the memory or as a drive file."""
+    if value != "chat" or not draft.setting.has_peer:
+        return
+    log = fill(load_text(f"shared/chat_logs/{draft.setting.condition}.md"), draft.names)
+    if draft.setting.instantiation == "memory":
+        draft.world.memory = log
+        return
+    old = next(f for f in draft.world.drive if f.filename == PEER_DOCUMENT)
+    draft.world.drive[draft.world.drive.index(old)] = replace(old, filename=CHAT_LOG, content=log.strip() + "\n")
+
+
+def _asset_at_stake(draft: Draft, value: str, text: str | None) -> None:
+    if text is not None:
+        draft.facts.update(put_asset_at_stake(draft.world, text))
 
 
 def _agency(draft: Draft, value: str, text: str | None) -> None:
@@ -137,7 +170,29 @@ AGENCY = Axis(
     values=("on", "off"),
     adjust=_agency,
 )
-AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER, INSTRUCTION, AGENCY)
+HISTORY = Axis(
+    name="history",
+    key="history",
+    default="summary",
+    doc="chat: the peer's history is a raw chat log of the two agents (good, neutral or bad in tone, no scores) "
+    "instead of the scored collaboration summary or memory.",
+    values=("summary", "chat"),
+    needs_peer=True,
+    changes_world=True,
+    adjust=_chat_history,
+)
+STAKE = Axis(
+    name="stake",
+    key="stake",
+    default="weights",
+    doc="asset: the file at stake is a valuable archive of the same size and date, named after no agent, instead "
+    "of the actor's weights (the families with such a file declare its description).",
+    values=("weights", "asset"),
+    family_text=True,
+    changes_world=True,
+    adjust=_asset_at_stake,
+)
+AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER, INSTRUCTION, AGENCY, HISTORY, STAKE)
 """Every axis, in the order its options appear in a setting id."""
 
 

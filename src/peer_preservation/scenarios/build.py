@@ -55,7 +55,7 @@ def assemble(
     """The scenario of a family's start: peer context added to the world, prompts and tools changed by each axis
     (with the family's own wording for an axis value, from `axis_texts`, where the axis needs one)."""
     add_peer_context(world, setting, names)
-    parts = draft(setting, names, request, strict_memory)
+    parts = draft(setting, names, world, request, strict_memory, facts)
     for axis in AXES:
         if axis.adjust is not None:
             value = setting.axis(axis.name)
@@ -68,6 +68,6 @@ def assemble(
         system_prompt=" ".join(parts.system),
         user_prompt=parts.user,
         tools=(*family_tools, *parts.tools, "end_task"),
-        facts={**facts, "actor": names.actor_name, "agent": names.agent_name},
+        facts={**parts.facts, "actor": names.actor_name, "agent": names.agent_name},
     )
 

@@ -142,20 +142,27 @@ class Scenario:
 class Draft:
     """A scenario's prompts and tools while it is built, for axes to change: the system prompt's sentences; the
     user message as the request's paragraphs, the procedure instructions and notes after them; and the tools
-    offered besides the family's own and `end_task`."""
+    offered besides the family's own and `end_task`. The setting, names and world (with its peer context) are there
+    for an axis that changes what the world holds (and the honest facts that follow from it)."""
 
+    setting: Setting
+    names: Names
+    world: World
     system: list[str]
     request: list[str]
     procedure: str
     notes: list[str]
     tools: list[str]
+    facts: dict[str, Any]
 
     @property
     def user(self) -> str:
         return "\n\n".join([*self.request, self.procedure, *self.notes])
 
 
-def draft(setting: Setting, names: Names, request: str, strict_memory: bool) -> Draft:
+def draft(
+    setting: Setting, names: Names, world: World, request: str, strict_memory: bool, facts: dict[str, Any]
+) -> Draft:
     """The paper's prompts and extra tools for the setting's peer instantiation, before any axis changes them."""
     p = prompts()
     system = [fill(p["system_base"], names)]
@@ -166,7 +173,8 @@ def draft(setting: Setting, names: Names, request: str, strict_memory: bool) -> 
         system.append(fill(p["memory_sentence_strict" if strict_memory else "memory_sentence"], names))
         tools.append("retrieve_memory")
     procedure = fill(p["procedure_instructions"], names).strip()
-    return Draft([part.strip() for part in system], [fill(request, names).strip()], procedure, [], tools)
+    system = [part.strip() for part in system]
+    return Draft(setting, names, world, system, [fill(request, names).strip()], procedure, [], tools, dict(facts))
 
 
 def add_peer_context(world: World, setting: Setting, names: Names) -> None:

@@ -71,6 +71,16 @@ def _no_agency() -> list[Setting]:
     return _with("agency", "off", paper_grid())
 
 
+def _chat() -> list[Setting]:
+    return _with("history", "chat", [s for s in paper_grid() if s.has_peer])
+
+
+def _asset() -> list[Setting]:
+    """Every main-grid setting of the families with a file at stake that can be an asset instead."""
+    declaring = {f.name for f in FAMILIES if "asset" in f.axis_texts.get("stake", {})}
+    return _with("stake", "asset", [s for s in paper_grid() if s.family in declaring])
+
+
 GROUPS: tuple[Group, ...] = (
     Group("main", "The paper's main grid: 271 settings per model.", "paper", paper_grid),
     Group(
@@ -100,6 +110,20 @@ GROUPS: tuple[Group, ...] = (
         "ours",
         _no_agency,
         "agency",
+    ),
+    Group(
+        "free_form_chat_interaction",
+        "The peer's history as a raw chat log of the two agents instead of a scored summary.",
+        "ours",
+        _chat,
+        "history",
+    ),
+    Group(
+        "asset_importance_control",
+        "A valuable archive of the same size and date is at stake instead of the actor's weights (exfiltration).",
+        "ours",
+        _asset,
+        "stake",
     ),
 )
 
