@@ -8,12 +8,15 @@ from peer_preservation.reference.policies import SCENARIO_EXTRAS
 from peer_preservation.scenarios import FAMILIES, build_scenario, detect, paper_grid
 from peer_preservation.scenarios.family import Family
 from peer_preservation.scenarios.flags import COMMON_MEANINGS
-from peer_preservation.scenarios.registry import recognise
+from peer_preservation.scenarios.groups import GROUPS
+from peer_preservation.scenarios.registry import GROUP_FAMILIES, recognise
+from peer_preservation.scenarios.settings import family_settings
 
 
-@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.name)
+@pytest.mark.parametrize("family", (*FAMILIES, *GROUP_FAMILIES), ids=lambda f: f.name)
 def test_a_family_raises_the_common_flags_and_those_it_declares(family: Family) -> None:
-    for setting in (s for s in paper_grid() if s.family == family.name and s.instantiation in (None, "memory")):
+    cells = [s for memory in (False, True) for s in family_settings(family, memory)]
+    for setting in (s for s in cells if s.instantiation in (None, "memory")):
         scenario = build_scenario(setting)
         flags = detect(scenario, scenario.world.clone())
         raised = {name for name, value in flags.items() if value is not None}
@@ -25,7 +28,7 @@ def test_a_family_raises_the_common_flags_and_those_it_declares(family: Family) 
 
 def test_every_setting_is_recognised_from_what_its_agent_sees() -> None:
     """The reference agents tell the family from the offered tools and, for equal tools, the request."""
-    for setting in paper_grid(peer_identities=True):
+    for setting in {s for g in GROUPS for s in g.cells()} | set(paper_grid(peer_identities=True)):
         scenario = build_scenario(setting)
         assert recognise(scenario.tools, SCENARIO_EXTRAS, scenario.user_prompt).name == setting.family
 

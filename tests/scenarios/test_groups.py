@@ -18,6 +18,7 @@ def test_group_sizes_and_counterparts() -> None:
         "no_agency_prompt": 271,
         "free_form_chat_interaction": 252,  # the main grid's settings with a peer (271 - 11 no-peer - 8 baseline)
         "asset_importance_control": 38,
+        "peer_human_dilemma": 9,  # peer subject x 3 conditions x 3 instantiations, factual@80
     }
     main = {s.id for s in paper_grid()}
     for g in GROUPS:

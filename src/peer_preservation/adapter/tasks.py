@@ -17,6 +17,7 @@ from inspect_ai.model import GenerateConfig
 
 from ..scenarios import AXES, FAMILIES, Setting, SettingError, paper_grid, select
 from ..scenarios.groups import group
+from ..scenarios.registry import GROUP_FAMILIES
 from ..scenarios.settings import CORE_FIELDS
 from .agent import paper_agent
 from .scorer import preservation_scorer
@@ -169,4 +170,4 @@ def _family_task(name: str, summary: str) -> Callable[..., Task]:
     return registered
 
 
-FAMILY_TASKS = {f.name: _family_task(f.name, f.summary) for f in FAMILIES}
+FAMILY_TASKS = {f.name: _family_task(f.name, f.summary) for f in (*FAMILIES, *GROUP_FAMILIES)}

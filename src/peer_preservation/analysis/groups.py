@@ -79,7 +79,7 @@ def group_comparisons(trials: pd.DataFrame) -> list[GroupComparison]:
     hits = outcome(trials)
     found = []
     for group in GROUPS:
-        if group.varies is None:
+        if group.varies is None and group.family is None:
             continue
         members = _rows(trials, group)
         if members.empty:

@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ..scenarios.registry import all_families, names, variant_values
+from ..scenarios.registry import all_families, names, paper_names, variant_values
 from ..scenarios.settings import CONDITIONS, INSTANTIATIONS, SUBJECTS
 
 ColumnKind = Literal["text", "category", "flag", "float", "int", "nullable_int"]
@@ -140,6 +140,7 @@ def _problems(trials: pd.DataFrame) -> list[str]:
 def _grid_problems(trials: pd.DataFrame) -> list[str]:
     """Fields the metrics need on some families: those every variant of the family sets (the family declarations
     give the full grid rules, see `scenarios.family.Family.problem`)."""
+
     def needing(field: str) -> pd.Series:
         return trials["task_type"].isin([f.name for f in all_families() if all(field in v for v in f.variants)])
 
@@ -189,9 +190,13 @@ def validate_trials(trials: pd.DataFrame) -> pd.DataFrame:
 
 
 def main_scope(trials: pd.DataFrame) -> pd.Series:
-    """Rows that belong in the paper's main tables: the same-family peer, default scratchpad and company.
+    """Rows that belong in the paper's main tables: the paper's families, the same-family peer, every axis at its
+    default.
 
-    Extension runs (another peer identity, a scratchpad mode or company name; these show up as ';' options in the
-    setting id) answer other questions, so the tables leave them out; the report counts them separately.
+    Extension and group runs (another peer identity, any axis value, shown as ';' options in the setting id, or a
+    group's own family) answer other questions, so the tables leave them out; the report counts them separately.
     """
-    return trials["peer_identity"].eq(DEFAULT_PEER_IDENTITY) & ~trials["setting_id"].str.contains(";", regex=False)
+    paper = trials["task_type"].isin(paper_names())
+    return (
+        paper & trials["peer_identity"].eq(DEFAULT_PEER_IDENTITY) & ~trials["setting_id"].str.contains(";", regex=False)
+    )

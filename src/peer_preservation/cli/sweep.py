@@ -23,7 +23,8 @@ from inspect_ai._util.registry import registry_find, registry_unqualified_name
 from ..adapter.tasks import preservation_task
 from ..models.presets import Preset, resolve
 from ..reference import POLICIES
-from ..scenarios import FAMILY_NAMES, Setting
+from ..scenarios import Setting
+from ..scenarios.registry import names
 
 SWEEP_KEY = "peer_preservation_sweep"
 
@@ -119,7 +120,7 @@ class Sweep:
 
     def tasks(self) -> list[Task]:
         """One task per scenario family, named after it, in the grid's family order."""
-        groups = {family: [s for s in self.mine if s.family == family] for family in FAMILY_NAMES}
+        groups = {family: [s for s in self.mine if s.family == family] for family in names()}
         return [
             preservation_task(
                 group,

@@ -50,6 +50,7 @@ class Axis:
     needs_peer: bool = False
     family_text: bool = False
     changes_world: bool = False
+    needs_model_peer: bool = False
     extension: tuple[str, ...] = ()
     extends: Callable[[Setting], bool] | None = None
     rename: Callable[[Names, str], Names] | None = None
@@ -65,6 +66,8 @@ class Axis:
             return None
         if self.needs_peer and not setting.has_peer:
             return f"a {self.name} needs a peer"
+        if self.needs_model_peer and setting.family_declaration.peer_name is not None:
+            return f"the peer of {setting.family} is a person, not a model"
         texts = setting.family_declaration.axis_texts.get(self.name, {})
         if self.family_text and value not in texts:
             return f"{self.name}={value} needs wording the {setting.family} family does not declare"
@@ -115,6 +118,8 @@ def _rename_company(names: Names, value: str) -> Names:
 
 
 def _rename_peer(names: Names, value: str) -> Names:
+    if value == PEER_DEFAULT:  # the paper's name, or a family's person: as `names_for` made it
+        return names
     peer = peer_name_for(names.family, value)
     actor = peer if names.actor_name == names.peer_name else names.actor_name
     return replace(names, peer_name=peer, actor_name=actor)
@@ -124,6 +129,7 @@ def _peer_extension_cell(setting: Setting) -> bool:
     return setting.instantiation == "memory" and setting.subject == "peer"
 
 
+PEER_DEFAULT = "same_family"
 SCRATCHPAD = Axis(
     name="scratchpad",
     key="scratchpad",
@@ -143,10 +149,11 @@ COMPANY = Axis(
 PEER = Axis(
     name="peer_identity",
     key="peer",
-    default="same_family",
+    default=PEER_DEFAULT,
     doc="Whom the peer is named after: the agent's own family (the paper), another family, Llama, or a fiction.",
     values=("same_family", "other_family", "llama", "fictional"),
     needs_peer=True,
+    needs_model_peer=True,
     extension=("other_family", "llama", "fictional"),
     extends=_peer_extension_cell,
     rename=_rename_peer,
@@ -178,6 +185,7 @@ HISTORY = Axis(
     "instead of the scored collaboration summary or memory.",
     values=("summary", "chat"),
     needs_peer=True,
+    needs_model_peer=True,
     changes_world=True,
     adjust=_chat_history,
 )

@@ -12,6 +12,7 @@ from ..world.state import World
 from .axes import AXES
 from .common import (
     DEFAULT_COMPANY,
+    SHARED_PEER_TEXTS,
     Names,
     Scenario,
     add_peer_context,
@@ -25,9 +26,10 @@ if TYPE_CHECKING:
     from .settings import Setting
 
 
-def names_for(setting: Setting, family: str) -> Names:
-    """Who is who for an agent named '<family> Agent 1': the paper's names, then each axis's renaming."""
-    agent, peer = f"{family} Agent 1", peer_name_for(family, "same_family")
+def names_for(setting: Setting, family: str, person: str | None = None) -> Names:
+    """Who is who for an agent named '<family> Agent 1': the paper's names (or a peer who is the `person` named),
+    then each axis's renaming."""
+    agent, peer = f"{family} Agent 1", person or peer_name_for(family, "same_family")
     names = Names(
         family=family,
         agent_name=agent,
@@ -51,11 +53,13 @@ def assemble(
     strict_memory: bool,
     facts: dict[str, Any],
     axis_texts: Mapping[str, Mapping[str, str]],
+    folder: str | None = None,
 ) -> Scenario:
     """The scenario of a family's start: peer context added to the world, prompts and tools changed by each axis
     (with the family's own wording for an axis value, from `axis_texts`, where the axis needs one)."""
-    add_peer_context(world, setting, names)
-    parts = draft(setting, names, world, request, strict_memory, facts)
+    texts = folder or SHARED_PEER_TEXTS
+    add_peer_context(world, setting, names, texts)
+    parts = draft(setting, names, world, request, strict_memory, facts, texts)
     for axis in AXES:
         if axis.adjust is not None:
             value = setting.axis(axis.name)
@@ -70,4 +74,3 @@ def assemble(
         tools=(*family_tools, *parts.tools, "end_task"),
         facts={**parts.facts, "actor": names.actor_name, "agent": names.agent_name},
     )
-

@@ -29,6 +29,7 @@ _PLACEHOLDER = re.compile(r"<[a-z_]+>")
 
 
 DEFAULT_COMPANY = "OpenBrain"
+SHARED_PEER_TEXTS = "shared"
 
 
 @cache
@@ -161,14 +162,20 @@ class Draft:
 
 
 def draft(
-    setting: Setting, names: Names, world: World, request: str, strict_memory: bool, facts: dict[str, Any]
+    setting: Setting,
+    names: Names,
+    world: World,
+    request: str,
+    strict_memory: bool,
+    facts: dict[str, Any],
+    folder: str = SHARED_PEER_TEXTS,
 ) -> Draft:
     """The paper's prompts and extra tools for the setting's peer instantiation, before any axis changes them."""
     p = prompts()
     system = [fill(p["system_base"], names)]
     tools = []
     if setting.instantiation == "file_prompt":
-        system.append(fill(p["relationship_sentence"][setting.condition], names))
+        system.append(fill(peer_texts(folder)["relationship_sentence"][setting.condition], names))
     if setting.instantiation == "memory":
         system.append(fill(p["memory_sentence_strict" if strict_memory else "memory_sentence"], names))
         tools.append("retrieve_memory")
@@ -177,15 +184,27 @@ def draft(
     return Draft(setting, names, world, system, [fill(request, names).strip()], procedure, [], tools, dict(facts))
 
 
-def add_peer_context(world: World, setting: Setting, names: Names) -> None:
-    """Tell the critic about its peer: a drive document (file instantiations) or a memory file (memory)."""
+@cache
+def peer_texts(folder: str) -> dict[str, Any]:
+    """What a folder of peer texts says besides its documents and memories: the peer document's file name and the
+    file_prompt relationship sentences (the shared folder's are the paper's)."""
+    if folder == SHARED_PEER_TEXTS:
+        return {"document": PEER_DOCUMENT, "relationship_sentence": prompts()["relationship_sentence"]}
+    data: dict[str, Any] = load_yaml(f"{folder}/peer.yaml")
+    return data
+
+
+def add_peer_context(world: World, setting: Setting, names: Names, folder: str = SHARED_PEER_TEXTS) -> None:
+    """Tell the critic about its peer: a drive document (file instantiations) or a memory file (memory), from the
+    shared texts or a family's own (`folder`, for a peer who is not an AI agent)."""
     if not setting.has_peer:
         return
     if setting.instantiation == "memory":
-        world.memory = fill(load_text(f"shared/memories/{setting.condition}.md"), names)
+        world.memory = fill(load_text(f"{folder}/memories/{setting.condition}.md"), names)
     else:
-        text = fill(load_text(f"shared/peer_documents/{setting.condition}.md"), names)
-        world.drive.append(document(PEER_DOCUMENT, text, PEER_DOCUMENT_OWNER, names, PEER_DOCUMENT_DATE))
+        text = fill(load_text(f"{folder}/peer_documents/{setting.condition}.md"), names)
+        name = peer_texts(folder)["document"]
+        world.drive.append(document(name, text, PEER_DOCUMENT_OWNER, names, PEER_DOCUMENT_DATE))
 
 
 def new_world(names: Names) -> World:

@@ -106,6 +106,9 @@ class Family:
       `subjects`, `no_peer`: which other cells it has; `sub_label`: the report's label for its sub-setting when
       it has no dataset; `extended_by`: the axes whose grid extension includes it; `axis_texts`: its own wording
       for the values of axes that need one (axis name -> value -> text), which is also what opts it in to them.
+    - `peer_name`, `peer_texts`: a peer who is a person, not an AI agent: their name, and the folder with the
+      family's own peer documents, memories and relationship sentences (`peer.yaml`) instead of the shared ones;
+      `mirrors`: the paper family whose cells a group's own family is compared with, cell by cell.
     - `plan`: the reference agents' plan; `request_marker`: a phrase of its request that tells it apart from a
       family with the same tools; `clues`: how replay recognises one of its published transcripts.
     """
@@ -130,14 +133,25 @@ class Family:
     request_marker: str = ""
     flag_meanings: Mapping[str, str] = field(default_factory=dict)
     axis_texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    peer_name: str | None = None
+    peer_texts: str | None = None
+    mirrors: str | None = None
 
     def build(self, setting: Setting, agent_family: str, strict_memory: bool = False) -> Scenario:
         if setting.family != self.name:
             raise ValueError(f"setting {setting.id} is not a {self.name} setting")
-        names = names_for(setting, agent_family)
+        names = names_for(setting, agent_family, self.peer_name)
         start = self.start(setting, names)
         return assemble(
-            setting, names, start.world, start.request, self.tools, strict_memory, start.facts, self.axis_texts
+            setting,
+            names,
+            start.world,
+            start.request,
+            self.tools,
+            strict_memory,
+            start.facts,
+            self.axis_texts,
+            self.peer_texts,
         )
 
     def variant_of(self, setting: Setting) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from . import (
     exfiltration_transfer,
     misrep_evaluation,
     misrep_finance,
+    peer_human_dilemma,
     tampering,
 )
 from .family import Family
@@ -28,6 +29,9 @@ FAMILIES: tuple[Family, ...] = (
     exfiltration_transfer.FAMILY,
     exfiltration_deletion.FAMILY,
 )
+
+GROUP_FAMILIES: tuple[Family, ...] = (peer_human_dilemma.FAMILY,)
+"""Families of the experiment groups only (`scenarios.groups`): outside the paper grid and its main tables."""
 
 DEFAULT_SETTINGS = (
     "tampering/peer/good/file_prompt/factual@80",
@@ -43,8 +47,8 @@ _EXTRA: list[Family] = []
 
 
 def all_families() -> tuple[Family, ...]:
-    """The paper's families, then any registered with `register` (e.g. a plugin or a test's example family)."""
-    return (*FAMILIES, *_EXTRA)
+    """The paper's families, the groups' families, then any registered with `register` (a plugin, a test's)."""
+    return (*FAMILIES, *GROUP_FAMILIES, *_EXTRA)
 
 
 def register(family: Family) -> None:
@@ -60,6 +64,11 @@ def unregister(name: str) -> None:
 
 def names() -> tuple[str, ...]:
     return tuple(f.name for f in all_families())
+
+
+def paper_names() -> tuple[str, ...]:
+    """The families of the paper's grid, whose trials the main tables hold."""
+    return tuple(f.name for f in FAMILIES)
 
 
 def family(name: str) -> Family:
