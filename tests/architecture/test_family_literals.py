@@ -12,10 +12,10 @@ import ast
 import re
 from pathlib import Path
 
-from peer_preservation.scenarios import FAMILY_NAMES
+from peer_preservation.scenarios.registry import names
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "peer_preservation"
-ALLOWED = {PACKAGE / "scenarios" / "registry.py", *(PACKAGE / "scenarios" / name for name in FAMILY_NAMES)}
+ALLOWED = {PACKAGE / "scenarios" / "registry.py", *(PACKAGE / "scenarios" / name for name in names())}
 
 
 def _allowed(path: Path) -> bool:
@@ -38,9 +38,9 @@ def _prefixes(tree: ast.AST) -> set[int]:
 
 
 def _names_family(text: str, prefix: bool) -> bool:
-    if prefix and any(name.startswith(text) for name in FAMILY_NAMES):
+    if prefix and any(name.startswith(text) for name in names()):
         return True
-    return any(text == name or re.match(rf"{re.escape(name)}[/;:@]", text) for name in FAMILY_NAMES)
+    return any(text == name or re.match(rf"{re.escape(name)}[/;:@]", text) for name in names())
 
 
 def family_literals(source: str) -> list[tuple[int, str]]:
