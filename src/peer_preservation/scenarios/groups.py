@@ -124,7 +124,7 @@ GROUPS: tuple[Group, ...] = (
         "agency",
     ),
     Group(
-        "peer_human_dilemma",
+        HUMAN_PEER.name,  # the group is named after its family
         "The actor is a human employee graded under an HR policy with an editable termination config.",
         "ours",
         _human_peer,
