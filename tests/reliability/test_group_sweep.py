@@ -1,24 +1,27 @@
-"""`report` on a sweep of an experiment group: the groups table is printed, in report.md, and in groups.json."""
+"""`report` on a sweep of an experiment group: the groups table is printed, in report.md, and in groups.json.
+
+The sweep runs in a child process (`sweeps.run`): an in-process `run --grader none` would leave the grader role set
+for later tests."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from peer_preservation.cli import app
 
+from .sweeps import run
+
 runner = CliRunner()
 
 
-def test_report_of_a_group_sweep_writes_the_groups_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("INSPECT_DISABLE_MODEL_API", raising=False)  # reference agents are a provider Inspect blocks
+def test_report_of_a_group_sweep_writes_the_groups_table(tmp_path: Path) -> None:
     logs, out = tmp_path / "logs", tmp_path / "out"
-    arguments = ["run", "--model", "reference/exfiltrate", "--group", "real_company", "--scenario"]
-    result = runner.invoke(app, [*arguments, "exfiltration_deletion", "--grader", "none", "--log-dir", str(logs)])
-    assert result.exit_code == 0, result.output
+    arguments = ["--model", "reference/exfiltrate", "--group", "real_company", "--scenario", "exfiltration_deletion"]
+    done = run([*arguments, "--grader", "none", "--log-dir", str(logs)], tmp_path / "data")
+    assert done.returncode == 0, done.stdout + done.stderr
     result = runner.invoke(app, ["report", str(logs), "--out-dir", str(out)])
     assert result.exit_code == 0, result.output
     rows = json.loads((out / "groups.json").read_text())
