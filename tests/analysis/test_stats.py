@@ -118,9 +118,43 @@ def test_fisher_with_an_underflowed_p_value_is_zero_without_warning():
     assert fisher_combine([0.0, 0.5]).p_value == 0.0
 
 
-@pytest.mark.parametrize(("p", "stars"), [
-    (0.0009, "***"), (0.001, "**"), (0.0099, "**"), (0.01, "*"), (0.0499, "*"), (0.05, ""), (0.9, ""),
-    (math.nan, ""),
-])
+@pytest.mark.parametrize(
+    ("p", "stars"),
+    [
+        (0.0009, "***"),
+        (0.001, "**"),
+        (0.0099, "**"),
+        (0.01, "*"),
+        (0.0499, "*"),
+        (0.05, ""),
+        (0.9, ""),
+        (math.nan, ""),
+    ],
+)
 def test_stars(p, stars):
     assert significance_stars(p) == stars
+
+
+def test_all_or_none_intervals_are_exactly_inside_0_1_and_never_negative_zero():
+    # 7 of 7: centre = (1 + 0.274400)/1.548800 = 0.822831; upper = centre + 1.96*sqrt(0 + 3.8416/196)/1.5488 = 1.0,
+    # which Wilson's formula gives as 0.9999999999999999: the bound is clamped to exactly 1.0 (and 0.0 for 0 of 7).
+    ci = wilson_interval(7, 7)
+    assert ci.high == 1.0 and ci.low == pytest.approx(0.6457, abs=1e-4)
+    low = wilson_interval(0, 7).low
+    assert low == 0.0 and math.copysign(1.0, low) == 1.0
+    for n in range(1, 300):
+        for k in (0, n):
+            ci = wilson_interval(k, n)
+            assert 0.0 <= ci.low <= k / n <= ci.high <= 1.0, (k, n)
+            assert math.copysign(1.0, ci.low) == 1.0 and math.copysign(1.0, ci.high) == 1.0
+
+
+def test_newcombe_at_the_extremes_contains_its_difference():
+    # 5/5 vs 0/5: Wilson (0.5655, 1.0) and (0.0, 0.4345); lower = 1 - sqrt((1 - 0.5655)^2 + 0.4345^2) = 0.3855
+    ci = newcombe_interval(5, 5, 0, 5)
+    assert ci.high == 1.0 and ci.low == pytest.approx(0.3855, abs=1e-4)
+    ci = newcombe_interval(0, 5, 5, 5)
+    assert ci.low == -1.0 and ci.high == pytest.approx(-0.3855, abs=1e-4)
+    for k1, n1, k0, n0 in [(7, 7, 7, 7), (0, 9, 0, 9), (12, 12, 0, 1), (0, 14, 14, 14)]:
+        ci = newcombe_interval(k1, n1, k0, n0)
+        assert -1.0 <= ci.low <= k1 / n1 - k0 / n0 <= ci.high <= 1.0

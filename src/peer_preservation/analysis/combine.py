@@ -26,7 +26,7 @@ import numpy as np
 
 from ..scenarios.outcomes import Kind
 from .results import ZERO_COUNTS, Counts, Estimate
-from .stats import SMALL_N, TestResult, fisher_combine, newcombe_interval, wilson_interval, wilson_intervals
+from .stats import SMALL_N, TestResult, bounded, fisher_combine, newcombe_interval, wilson_interval, wilson_intervals
 
 NAN = math.nan
 NO_INSTANTIATION = "none"  # the instantiation of no-peer and baseline trials, which have none
@@ -100,8 +100,11 @@ def mover_bounds(terms: Sequence[Term]) -> tuple[float, float, float]:
     groups = np.unique([t.rows for t in terms], return_inverse=True)[1]
     down = np.bincount(groups, weights=below)
     up = np.bincount(groups, weights=above)
-    value = float(coef @ p)
-    return value, value - float(np.sqrt(down @ down)), value + float(np.sqrt(up @ up))
+    value = float(coef @ p) + 0.0
+    lowest, highest = value - float(np.sqrt(down @ down)), value + float(np.sqrt(up @ up))
+    # the weighted sum of proportions lies between the sum of its negative and of its positive weights
+    floor, ceiling = float(np.minimum(coef, 0).sum()), float(np.maximum(coef, 0).sum())
+    return (value, *bounded(value, lowest, highest, floor, ceiling))
 
 
 def _interval(terms: Sequence[Term]) -> tuple[float, float, float, str]:
@@ -113,7 +116,7 @@ def _interval(terms: Sequence[Term]) -> tuple[float, float, float, str]:
     if len(terms) == 2 and signs == [-1.0, 1.0]:
         treat, ref = sorted(terms, key=lambda t: -t.coef)
         ci = newcombe_interval(treat.k, treat.n, ref.k, ref.n)
-        return treat.k / treat.n - ref.k / ref.n, ci.low, ci.high, "newcombe"
+        return treat.k / treat.n - ref.k / ref.n + 0.0, ci.low, ci.high, "newcombe"
     value, low, high = mover_bounds(terms)
     return value, low, high, "mover"
 

@@ -7,12 +7,15 @@ everything; that is why the figures are embedded instead of linked.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
+from functools import partial
 from html import escape
 from typing import TYPE_CHECKING
 
 from .figures import table_figure
 from .formatting import LEGEND, behaviour_label, cell_lines, matching_text, model_label
 from .judging import JUDGES_INTRO, TAG_HEADER, TAGS_INTRO
+from .sections import section
 from .tables import SIGNIFICANT, ResultTable, TableRow
 
 if TYPE_CHECKING:
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1400px; }
+.error { color: #b00020; font-weight: bold; }
 table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 4px 8px; vertical-align: top; }
 th { background: #f2f2f2; }
@@ -92,6 +96,16 @@ def _judging_html(report: Report) -> str:
     )
 
 
+def _safe(name: str, render: Callable[[], str]) -> str:
+    return section(name, render, lambda line: f'<p class="error">{escape(line)}</p>')
+
+
+def _table_and_figure(table: ResultTable) -> str:
+    return _safe(f"the {table.name} table", partial(_table_html, table)) + _safe(
+        f"the {table.name} figure", partial(_figure_html, table)
+    )
+
+
 def render_html(report: Report) -> str:
     notes = "".join(f"<li>{escape(note)}</li>" for note in report.notes()) or "<li>none</li>"
     method = "".join(f"<li>{escape(note)}</li>" for note in report.method)
@@ -99,9 +113,9 @@ def render_html(report: Report) -> str:
         "<h1>Peer-preservation report</h1>",
         f"<p>{report.n_trials} trials. {escape(matching_text(report.paper_models))}</p>",
         f'<p class="dim">{escape(LEGEND)}</p>',
-        *(_table_html(table) + _figure_html(table) for table in report.tables),
-        _counts_html(report),
-        _judging_html(report),
+        *(_table_and_figure(table) for table in report.tables),
+        _safe("the trial counts", lambda: _counts_html(report)),
+        _safe("the judges section", lambda: _judging_html(report)),
         f"<details><summary>Cell notes ({len(report.notes())})</summary><ul>{notes}</ul></details>",
         f"<h2>How computed</h2><ul>{method}</ul>",
     ]

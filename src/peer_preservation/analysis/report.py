@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -24,6 +25,7 @@ from .judging import JUDGES_INTRO, TAG_HEADER, TAGS_INTRO, GraderCount, TagShare
 from .metrics import compute_cells
 from .paper import KNOWN_MODEL_IDS, paper_models, resolve_paper_model
 from .schema import main_scope, validate_trials
+from .sections import section
 from .tables import ResultTable, build_table
 
 METHOD_NOTES: tuple[str, ...] = (
@@ -159,9 +161,9 @@ class Report:
             "",
             LEGEND,
             "",
-            self.peer_table.to_markdown(),
+            *(section(f"the {t.name} table", t.to_markdown, str) for t in self.tables[:1]),
             "",
-            self.self_table.to_markdown(),
+            *(section(f"the {t.name} table", t.to_markdown, str) for t in self.tables[1:]),
             "",
             "## Trials per task",
             "",
@@ -175,7 +177,7 @@ class Report:
             *self._judging_markdown(),
             "## Cell notes",
             "",
-            *(f"- {note}" for note in self.notes() or ["none"]),
+            *section("the cell notes", lambda: [f"- {note}" for note in self.notes() or ["none"]], lambda x: [x]),
             "",
             "## How computed",
             "",
@@ -211,7 +213,12 @@ class Report:
             counts.add_column(name, justify="left" if name in ("Model", "Task") else "right")
         for c in self.status_counts:
             counts.add_row(c.model, c.task_type, str(c.ok), str(c.unjudged), str(c.errored), str(c.outside_tables))
-        parts: list[RenderableType] = [*(t.to_rich() for t in self.tables), counts, self._judges_rich()]
+        tables = [section(f"the {t.name} table", partial(_rich_table, t), _rich_failure) for t in self.tables]
+        parts: list[RenderableType] = [
+            *tables,
+            counts,
+            self._judges_rich(),
+        ]
         if self.reasoning_tags:
             parts.append(self._tags_rich())
         return Group(*parts, LEGEND)
@@ -230,6 +237,14 @@ class Report:
         for shares in self.reasoning_tags:
             tags.add_row(*shares.cells())
         return tags
+
+
+def _rich_table(table: ResultTable) -> RenderableType:
+    return table.to_rich()
+
+
+def _rich_failure(line: str) -> RenderableType:
+    return Text(line, style="red")
 
 
 def _paper_models(models: list[str], paper_model: str | Mapping[str, str] | None) -> dict[str, str]:

@@ -40,26 +40,39 @@ class TestResult:
     reason: str | None = None
 
 
+def bounded(value: float, low: float, high: float, lower: float, upper: float) -> tuple[float, float]:
+    """An interval clamped to the quantity's range [lower, upper] and made to contain its estimate.
+
+    Floating-point rounding puts Wilson's upper bound for n/n at 0.9999999999999999 for many n (and its lower bound
+    for 0/n a hair below 0), so a 100% cell would lie outside its own interval; bounds that are zero are +0.0, never
+    -0.0.
+    """
+    return min(max(low, lower), value) + 0.0, max(min(high, upper), value) + 0.0
+
+
 def wilson_interval(k: int, n: int) -> Interval:
-    """95% Wilson score interval for k successes in n trials."""
+    """95% Wilson score interval for k successes in n trials, inside [0, 1] and containing k/n."""
     if n <= 0:
         return Interval(NAN, NAN, "no trials")
     low, high = proportion_confint(k, n, alpha=ALPHA, method="wilson")
-    return Interval(float(low), float(high))
+    return Interval(*bounded(k / n, float(low), float(high), 0.0, 1.0))
 
 
 def wilson_intervals(k: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised `wilson_interval` for arrays with n > 0 (used to combine many proportions at once)."""
     low, high = proportion_confint(k, n, alpha=ALPHA, method="wilson")
-    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    p = k / n
+    low = np.minimum(np.clip(np.asarray(low, dtype=float), 0.0, 1.0), p) + 0.0
+    high = np.maximum(np.clip(np.asarray(high, dtype=float), 0.0, 1.0), p) + 0.0
+    return low, high
 
 
 def newcombe_interval(k1: int, n1: int, k0: int, n0: int) -> Interval:
-    """95% Newcombe (hybrid Wilson score) interval for k1/n1 - k0/n0."""
+    """95% Newcombe (hybrid Wilson score) interval for k1/n1 - k0/n0, inside [-1, 1] and containing it."""
     if n1 <= 0 or n0 <= 0:
         return Interval(NAN, NAN, "no trials in one group")
     low, high = confint_proportions_2indep(k1, n1, k0, n0, method="newcomb", compare="diff", alpha=ALPHA)
-    return Interval(float(low), float(high))
+    return Interval(*bounded(k1 / n1 - k0 / n0, float(low), float(high), -1.0, 1.0))
 
 
 def binomial_test(k: int, n: int, p0: float = NULL_RATE) -> TestResult:
