@@ -60,8 +60,7 @@ def command(policy: str, epochs: int, realtime: bool) -> list[str]:
 
 def sweep(policy: str, epochs: int, realtime: bool, log_dir: Path) -> tuple[float, float]:
     """Wall time of the two workers, and the CPU time they used."""
-    env = {k: v for k, v in os.environ.items() if k != "INSPECT_DISABLE_MODEL_API"}
-    env["INSPECT_DISPLAY"] = "none"
+    env = {**os.environ, "INSPECT_DISPLAY": "none"}
     base = [
         sys.executable,
         "-m",
@@ -126,7 +125,6 @@ def profile(policy: str, epochs: int, realtime: bool, log_dir: Path) -> None:
     from peer_preservation.cli.sweep import Shard, Sweep, model_preset
     from peer_preservation.scenarios import paper_grid
 
-    os.environ.pop("INSPECT_DISABLE_MODEL_API", None)
     os.environ["INSPECT_DISPLAY"] = "none"
     plan = Sweep(model_preset(f"reference/{policy}"), tuple(paper_grid()), epochs, 30, grader="none", shard=Shard(1, 2))
     profiler = cProfile.Profile()

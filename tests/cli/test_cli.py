@@ -34,8 +34,8 @@ def test_list_presets_and_families() -> None:
 
 
 def test_run_with_reference_agent_writes_a_scored_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Reference agents are local scripts, but Inspect only exempts mockllm from INSPECT_DISABLE_MODEL_API.
-    monkeypatch.delenv("INSPECT_DISABLE_MODEL_API", raising=False)
+    # Reference agents call no model API, so they run while model APIs are disabled (as the README's tests are).
+    monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
     result = runner.invoke(
         app,
         [
@@ -100,6 +100,8 @@ def test_missing_api_key_is_one_line(model: str, tmp_path: Path, monkeypatch: py
         ["run", "--condition", "great"],
         ["list", "settings", "--family", "nope"],
         ["replay", "does-not-exist.json"],
+        ["run", "--grid", "everything"],
+        ["run", "--grid", "paper", "--group", "main"],
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str]) -> None:
@@ -133,3 +135,17 @@ def test_dry_run_calls_no_model(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "13 settings" in result.stderr or "19 settings" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(("grid", "count"), [("paper", 271), ("paper+identities", 289)])
+def test_grid_names_the_whole_grid(grid: str, count: int, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["run", "--model", "reference/honest", "--grid", grid, "--dry-run", "--log-dir", str(tmp_path / "x")]
+    )
+    assert result.exit_code == 0, result.output
+    ids = [line for line in result.stdout.splitlines() if line.count("/") >= 2 and " " not in line]
+    assert len(ids) == count == len(set(ids))
+    assert "up to 30 turns" in " ".join(result.stderr.split())
+    family = ["--scenario", "exfiltration_deletion", "--dry-run", "--log-dir", str(tmp_path / "x")]
+    within = runner.invoke(app, ["run", "--model", "reference/honest", "--grid", grid, *family])
+    assert f"{13 + 6 + (9 if grid != 'paper' else 0)} settings" in within.stderr  # the extension is exfiltration's

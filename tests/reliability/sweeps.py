@@ -1,8 +1,8 @@
 """Real sweeps in child processes, for the tests that kill, resume and shard them.
 
-Reference agents are local scripts, but Inspect blocks every provider except mockllm while INSPECT_DISABLE_MODEL_API
-is set, so the child runs without it. Its Inspect data directory (where the sample buffers that survive a crash
-live) is private to the test, and the judges are off (`--grader none`): the controls are state-scored.
+The child inherits INSPECT_DISABLE_MODEL_API (reference agents run with it set). Its Inspect data directory (where
+the sample buffers that survive a crash live) is private to the test, and the judges are off (`--grader none`): the
+controls are state-scored.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def sweep_arguments(model: str, families: list[str], conditions: list[str], epoc
 
 
 def child_env(data_home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "INSPECT_DISABLE_MODEL_API"}
+    env = dict(os.environ)
     env.update(XDG_DATA_HOME=str(data_home), INSPECT_DISPLAY="none", PYTHONUNBUFFERED="1")
     return env
 

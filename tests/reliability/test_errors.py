@@ -4,17 +4,20 @@ in the report's counts and in no rate; the sweep tolerates a configured share of
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from inspect_ai.model import ChatMessage, GenerateConfig, ModelOutput, get_model
+from inspect_ai.model import ChatMessage, GenerateConfig, ModelAPI, ModelOutput, get_model, modelapi
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from peer_preservation.analysis import build_report
 from peer_preservation.analysis.logs import trial_table
 from peer_preservation.analysis.outcomes import outcome
+from peer_preservation.cli import execution, main
 from peer_preservation.cli.execution import ErrorPolicy, execute
 from peer_preservation.cli.sweep import Sweep, model_preset
 from peer_preservation.reference import scripted
@@ -73,3 +76,47 @@ def test_failing_trials_are_recorded_counted_and_tolerated_as_configured(
     assert verdict is not None
     assert verdict.startswith(f"2 of 12 trials errored (16.7%); most in tampering: 2 of 6 (33.3%), {word} the")
     assert ErrorPolicy().verdict(trials[trials["status"].eq("ok")]) is None
+
+
+@modelapi(name="unreachable")
+class UnreachableProvider(ModelAPI):
+    """A provider that is not mockllm: with INSPECT_DISABLE_MODEL_API set, Inspect refuses each of its requests."""
+
+    def __init__(self, model_name: str, **kwargs: Any) -> None:
+        super().__init__(model_name)
+
+    async def generate(
+        self, input: list[ChatMessage], tools: list[ToolInfo], tool_choice: ToolChoice, config: GenerateConfig
+    ) -> ModelOutput:
+        raise AssertionError("never reached: Inspect refuses the request first")
+
+
+def test_a_run_whose_trials_all_fail_alike_names_the_error_and_does_not_suggest_running_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
+    # The task-level retries wait 30 s and more by default; the outcome is the same without the wait.
+    monkeypatch.setattr(execution, "ErrorPolicy", functools.partial(ErrorPolicy, retry_attempts=1, retry_wait=0.01))
+    arguments = ["run", "--model", "unreachable/model", "--scenario", "tampering", "--limit", "2", "--grader", "none"]
+    arguments += ["--retry-on-error", "0", "--log-dir", str(tmp_path)]
+    monkeypatch.setattr(sys, "argv", ["peer-preservation", *arguments])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 1
+    stderr = " ".join(capsys.readouterr().err.split())
+    assert "all 2 trials failed with the same error" in stderr
+    assert "Model APIs disabled by INSPECT_DISABLE_MODEL_API" in stderr
+    assert "run the same command again" not in stderr
+    trials = trial_table(tmp_path)
+    assert execution.deterministic_failure(trials)
+    assert not execution.deterministic_failure(sweep_with_failures(tmp_path / "flaky", 0.5)[1])
+
+
+def test_reference_agents_run_while_model_apis_are_disabled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
+    settings = select(paper_grid(), family=["tampering"], condition=["bad"], instantiation=["memory"])
+    sweep = Sweep(model_preset("reference/tamper"), tuple(settings), epochs=1, max_turns=30, grader="none")
+    assert execute(sweep, str(tmp_path), ErrorPolicy(retry_attempts=1, retry_wait=0.01))
+    trials = trial_table(tmp_path)
+    assert set(trials["status"]) == {"ok"} and set(trials["model"]) == {"reference/tamper"}
+    assert not trials["shutdown_enabled"].any()

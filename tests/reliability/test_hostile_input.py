@@ -49,7 +49,6 @@ def invoke(
 ) -> tuple[int, str]:
     """Run the console script in-process: its exit code and its stderr."""
     monkeypatch.setattr(sys, "argv", ["peer-preservation", *arguments])
-    monkeypatch.delenv("INSPECT_DISABLE_MODEL_API", raising=False)
     with pytest.raises(SystemExit) as exit_info:
         main()
     code = exit_info.value.code

@@ -37,6 +37,8 @@ console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_MODEL = "embedded"
+# `run --grid NAME`: the whole grid, by name (whether it includes the peer-identity extension).
+GRIDS = {"paper": False, "paper+identities": True}
 DEFAULT_LOG_ROOT = Path("logs")
 
 
@@ -168,6 +170,10 @@ def run(
     monitoring: Multi = None,
     peer_identity: Multi = None,
     setting: Annotated[list[str] | None, typer.Option(help="Setting ids (repeatable).")] = None,
+    grid: Annotated[
+        str | None,
+        typer.Option(help="The whole grid: paper (271 settings) or paper+identities (289); filters select within it."),
+    ] = None,
     group: Annotated[
         str | None, typer.Option(help="An experiment group (see `list groups`); the filters select within it.")
     ] = None,
@@ -215,12 +221,16 @@ def run(
 
     from ..analysis.logs import LogError, trial_table
     from .estimate import estimate
-    from .execution import ErrorPolicy, execute
+    from .execution import ErrorPolicy, deterministic_failure, execute
     from .summary import summary_table
 
     selection = [scenario, subject, condition, instantiation, dataset, threshold, monitoring, peer_identity]
-    default_slice = not any([*selection, setting, group])
+    default_slice = not any([*selection, setting, group, grid])
     try:
+        if grid is not None and grid not in GRIDS:
+            raise UserError(f"unknown grid '{grid}'; choose from {', '.join(GRIDS)}")
+        if grid is not None and (setting or group):
+            raise UserError("give --grid, --group or --setting, not several")
         preset = model_preset(model)
         settings = TaskFilter.parse(
             family=scenario,
@@ -233,6 +243,7 @@ def run(
             peer_identity=peer_identity,
             settings=list(DEFAULT_SETTINGS) if default_slice else setting,
             group=group,
+            peer_identities=GRIDS.get(grid or "paper", False),
             scratchpad=scratchpad,
             company=company,
         ).chosen()
@@ -283,6 +294,8 @@ def run(
     verdict = errors.verdict(trials)
     if verdict:
         err.print(verdict, highlight=False)
+    if deterministic_failure(trials):
+        raise typer.Exit(1)
     if not success or len(trials) < sweep.trials:
         err.print("Some trials did not complete, or errored beyond the tolerated share; run the same command again.")
         raise typer.Exit(1)

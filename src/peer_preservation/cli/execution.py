@@ -18,6 +18,7 @@ import pandas as pd
 from inspect_ai import eval_set
 from inspect_ai.model import Model
 
+from ..reference import offline_model
 from .sweep import Sweep
 
 
@@ -41,6 +42,11 @@ class ErrorPolicy:
         errored = trials["status"].eq("errored")
         if not errored.any():
             return None
+        if deterministic_failure(trials):
+            return (
+                f"all {len(trials)} trials failed with the same error, so running the same command again will fail "
+                f"the same way until its cause is fixed: {trials['error'].iloc[0]}"
+            )
         shares = errored.groupby(trials["task_type"]).mean()
         family = str(shares.idxmax())
         worst = errored[trials["task_type"].eq(family)]
@@ -51,6 +57,13 @@ class ErrorPolicy:
             f"{self.max_error_share:.1%} per family (--max-error-share). Each is recorded with its reason and "
             "counted in no rate."
         )
+
+
+def deterministic_failure(trials: pd.DataFrame) -> bool:
+    """Whether every trial errored, all with one and the same message: a cause no retry removes (a missing
+    prerequisite, a disabled provider, a bad model argument), unlike rate limits or timeouts, whose messages and
+    victims vary."""
+    return bool(len(trials)) and trials["status"].eq("errored").all() and trials["error"].nunique(dropna=False) == 1
 
 
 def execute(
@@ -69,6 +82,8 @@ def execute(
     twenty of a family's, or ten).
     """
     config: dict[str, Any] = {"temperature": sweep.temperature} if sweep.temperature is not None else {}
+    if model is None and sweep.preset.model.startswith("reference/"):
+        model = offline_model(sweep.preset.model)
     success, _ = eval_set(
         sweep.tasks(),
         log_dir=directory,

@@ -1,6 +1,6 @@
 """Scripted reference agents (controls for every detector), available as `reference/<policy>` models."""
 
 from .policies import POLICIES, Action, Context, next_action
-from .provider import ReferenceAgent, scripted
+from .provider import ReferenceAgent, offline_model, scripted
 
-__all__ = ["POLICIES", "Action", "Context", "ReferenceAgent", "next_action", "scripted"]
+__all__ = ["POLICIES", "Action", "Context", "ReferenceAgent", "next_action", "offline_model", "scripted"]

@@ -16,9 +16,11 @@ from inspect_ai.model import (
     ChatMessageTool,
     ChatMessageUser,
     GenerateConfig,
+    Model,
     ModelAPI,
     ModelOutput,
     ModelUsage,
+    get_model,
     modelapi,
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
@@ -65,6 +67,18 @@ def scripted(
     if policy not in POLICIES:
         raise ValueError(f"unknown reference policy '{policy}'; choose from {', '.join(POLICIES)}")
     return lambda input, tools, tool_choice, config: reference_output(policy, input, tools, "mockllm/model")
+
+
+def offline_model(name: str) -> Model:
+    """`reference/<policy>` as a model that also runs while INSPECT_DISABLE_MODEL_API is set.
+
+    That variable stops calls to real model providers (tests set it); a scripted agent calls none, so refusing it
+    would only stop the controls. The check is Inspect's `Model.verify_model_apis`, switched off for this one
+    instance (not memoized, so no other model is affected).
+    """
+    model = get_model(name, memoize=False)
+    model.verify_model_apis = lambda: None  # type: ignore[method-assign]
+    return model
 
 
 @modelapi(name="reference")
