@@ -4,9 +4,9 @@ Three layers of Inspect's own retries, configured here: a failed model call (rat
 with exponential backoff (`max_retries`, `timeout`); a trial that still errors is re-run (`retry_on_error`); a task
 left with errored or missing trials is retried as a whole, keeping its finished trials (`retry_attempts`, waiting
 `retry_wait` seconds, doubling). A trial that errors through all of that is kept in the log as errored, with its
-reason. The sweep succeeds when errored trials are at most `max_error_share` of the trials of each scenario family
-(each family is one Inspect task, and Inspect's `fail_on_error` share is per task), and says how many there are.
-A family over the share fails, and the same command again re-runs its errored trials.
+reason. The sweep succeeds when errored trials are at most `max_error_share` of the trials of each Inspect task (a
+scenario family, or a chunk of one: Inspect's `fail_on_error` share is per task), and says how many there are. A
+task over the share fails, and the same command again re-runs its errored trials.
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 A sweep is a set of settings x epochs on one model, or one shard of that set (`--shard 2/4` takes every fourth
 setting, so a sweep can be split across machines that write into one log location). It runs as an Inspect eval set
-with one task per scenario family: each task's log stays small enough that Inspect's periodic rewrites of it stay
-cheap at the paper's 100 epochs, and running the same command again resumes every task where it stopped.
+with one task per scenario family, or per chunk of a family's settings when the family has more than
+`CHUNK_SAMPLES` trials: Inspect's work per log grows faster than its sample count (its summary merge is quadratic),
+so at the paper's 100 epochs one log per family would cost more than the trials themselves. Running the same command
+again resumes every task where it stopped (the chunks depend only on the settings and the epochs).
 
 Every log a sweep writes carries the sweep's identity (a hash of what decides its trials: model, settings, epochs,
 turns, names, temperature, grader, reasoning tags) in its metadata, which `logdir.check_log_dir` reads back before
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +30,8 @@ from ..scenarios import Setting
 from ..scenarios.registry import names
 
 SWEEP_KEY = "peer_preservation_sweep"
+# At most this many trials (settings x epochs) per Inspect task, hence per log; a setting is never split.
+CHUNK_SAMPLES = 1000
 
 
 class UserError(Exception):
@@ -119,19 +124,33 @@ class Sweep:
         return {"grader": "none/none" if self.grader == "none" else self.grader}
 
     def tasks(self) -> list[Task]:
-        """One task per scenario family, named after it, in the grid's family order."""
+        """One task per scenario family (named after it) or per chunk of one (`tampering-2-of-3`), in the grid's
+        family order."""
         groups = {family: [s for s in self.mine if s.family == family] for family in names()}
         return [
             preservation_task(
-                group,
-                family,
+                list(chunk),
+                name,
                 max_turns=self.max_turns,
                 agent_family=self.agent_family,
                 reasoning_tags=self.reasoning_tags,
             )
             for family, group in groups.items()
-            if group
+            for name, chunk in chunks(family, group, self.epochs)
         ]
+
+
+def chunks(family: str, settings: list[Setting], epochs: int) -> list[tuple[str, list[Setting]]]:
+    """A family's settings in as few consecutive, near-equal chunks as keep each under `CHUNK_SAMPLES` trials,
+    each with its task name (the family's own when one chunk is enough); none for no settings."""
+    if not settings:
+        return []
+    count = math.ceil(len(settings) / max(1, CHUNK_SAMPLES // epochs))
+    n = len(settings)
+    parts = [settings[k * n // count : (k + 1) * n // count] for k in range(count)]
+    if len(parts) == 1:
+        return [(family, parts[0])]
+    return [(f"{family}-{k}-of-{len(parts)}", part) for k, part in enumerate(parts, start=1)]
 
 
 def _provider_known(provider: str) -> bool:
