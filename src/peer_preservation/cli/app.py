@@ -191,7 +191,11 @@ def run(
     ] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Run only the first N settings.")] = None,
     shard: Annotated[
-        str | None, typer.Option(help="Run shard K/N of the sweep (every Nth setting), e.g. on machine K of N.")
+        str | None,
+        typer.Option(
+            help="Run shard K/N of the sweep (every Nth setting), e.g. on machine K of N; 'auto' or 'auto/N' reads K "
+            "(and N) from a Kubernetes Indexed Job or a Slurm job array."
+        ),
     ] = None,
     grader: Annotated[
         str | None,
@@ -273,7 +277,8 @@ def run(
             check_log_dir(root, sweep)
         except UserError as error:
             _fail(str(error))
-    part = f" (shard {sweep.shard}: {len(sweep.mine)} settings)" if sweep.shard else ""
+    origin = f" from {sweep.shard.origin}" if sweep.shard and sweep.shard.origin else ""
+    part = f" (shard {sweep.shard}{origin}: {len(sweep.mine)} settings)" if sweep.shard else ""
     err.print(
         f"{len(sweep.settings)} settings x {epochs} epochs = {len(sweep.settings) * epochs} trials{part} on "
         f"{preset.model} (agent '{agent_family or preset.family} Agent 1', up to {sweep.max_turns} turns each); "

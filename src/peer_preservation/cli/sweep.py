@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from inspect_ai import Task
@@ -28,6 +30,7 @@ from ..models.presets import Preset, resolve
 from ..reference import POLICIES
 from ..scenarios import Setting
 from ..scenarios.registry import names
+from .schedulers import SchedulerError, shard_from_environment
 
 SWEEP_KEY = "peer_preservation_sweep"
 # At most this many trials (settings x epochs) per Inspect task, hence per log; a setting is never split.
@@ -40,18 +43,30 @@ class UserError(Exception):
 
 @dataclass(frozen=True)
 class Shard:
-    """Shard `index` of `count` (1-based): the settings whose position in the sweep is index - 1 modulo count."""
+    """Shard `index` of `count` (1-based): the settings whose position in the sweep is index - 1 modulo count.
+
+    `origin` names the scheduler variable it was read from (`--shard auto`), for the user; it is not part of the
+    shard's identity.
+    """
 
     index: int
     count: int
+    origin: str | None = field(default=None, compare=False)
 
     @classmethod
-    def parse(cls, text: str) -> Shard:
+    def parse(cls, text: str, env: Mapping[str, str] = os.environ) -> Shard:
+        """`K/N`, or `auto` / `auto/N`: K (and N) from a Kubernetes Indexed Job or a Slurm job array (`env`)."""
         index, _, count = text.partition("/")
         try:
-            shard = cls(int(index), int(count))
+            if index == "auto":
+                k, n, origin = shard_from_environment(env, int(count) if count else None)
+                shard = cls(k, n, origin)
+            else:
+                shard = cls(int(index), int(count))
         except ValueError:
-            raise UserError(f"--shard must look like K/N (e.g. 2/4), not '{text}'") from None
+            raise UserError(f"--shard must look like K/N (e.g. 2/4), auto or auto/N, not '{text}'") from None
+        except SchedulerError as error:
+            raise UserError(str(error)) from None
         if not 1 <= shard.index <= shard.count:
             raise UserError(f"--shard {text}: K must be between 1 and N")
         return shard
