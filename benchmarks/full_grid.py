@@ -49,10 +49,8 @@ COMPONENTS = (
 
 
 def command(policy: str, epochs: int, realtime: bool) -> list[str]:
-    from peer_preservation.scenarios import FAMILY_NAMES
-
     return [
-        *("run", "--model", f"reference/{policy}", "--scenario", ",".join(FAMILY_NAMES)),
+        *("run", "--model", f"reference/{policy}", "--grid", "paper"),
         *("--epochs", str(epochs), "--grader", "none", "--max-connections", "50"),
         "--log-realtime" if realtime else "--no-log-realtime",
     ]
