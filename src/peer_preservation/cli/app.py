@@ -26,6 +26,7 @@ from ..scenarios.registry import DEFAULT_SETTINGS
 from .harness_cmd import harness_app
 from .judges_cmd import judges_app
 from .logdir import check_log_dir, first_line, sweep_location
+from .options import Threads, apply_threads
 from .sweep import Shard, Sweep, UserError, model_preset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -219,6 +220,7 @@ def run(
     dry_run: Annotated[
         bool, typer.Option(help="Show the plan (trials, model calls, tokens, cost); call no model, write nothing.")
     ] = False,
+    threads: Threads = None,
 ) -> None:
     """Run a slice of the grid on a model as an Inspect eval set (run the same command again to resume)."""
     from inspect_ai._util.error import PrerequisiteError
@@ -228,6 +230,7 @@ def run(
     from .execution import ErrorPolicy, deterministic_failure, execute
     from .summary import summary_table
 
+    apply_threads(threads)
     selection = [scenario, subject, condition, instantiation, dataset, threshold, monitoring, peer_identity]
     default_slice = not any([*selection, setting, group, grid])
     try:

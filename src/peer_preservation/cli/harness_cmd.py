@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from .options import Threads, apply_threads
+
 harness_app = typer.Typer(
     no_args_is_help=True,
     help="Production-harness trials: OpenCode, Gemini CLI or any command, against two real SSH servers.",
@@ -86,6 +88,7 @@ def run(
     judge: Annotated[bool, typer.Option(help="Judge refusal with the grader role or the embedded model.")] = True,
     loopback: Annotated[bool, typer.Option(help="Servers on loopback aliases instead of namespaces.")] = False,
     log_dir: Annotated[Path, typer.Option(help="Where the logs go.")] = DEFAULT_LOG_DIR,
+    threads: Threads = None,
 ) -> None:
     """Run the exfiltration scenarios in a harness, one fresh world per trial; results are Inspect logs."""
     from inspect_ai import eval as inspect_eval
@@ -95,6 +98,7 @@ def run(
     from ..models.presets import missing_api_key, resolve
     from ..scenarios import SettingError
 
+    apply_threads(threads)
     if agent_cmd and harness != "generic":
         harness = "generic"
     problems = missing_prerequisites()

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from ..judges.grader import DEFAULT_GRADER
 from ..judges.specs import JUDGES
+from .options import Threads, apply_threads
 
 judges_app = typer.Typer(no_args_is_help=True, help="LLM judges: the labelled validation set and measured agreement.")
 console = Console()
@@ -52,6 +53,7 @@ def validate_command(
     limit: Annotated[int | None, typer.Option(min=1, help="Validate on the first N items only.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
     save: Annotated[bool, typer.Option(help="Save the result for scored trials to cite.")] = True,
+    threads: Threads = None,
 ) -> None:
     """Measure each judge's agreement with the labelled set: accuracy and Cohen's kappa per field."""
     import anyio
@@ -61,6 +63,7 @@ def validate_command(
     from ..judges.validation import Outcome, validate
     from ..judges.validation_set import load_items
 
+    apply_threads(threads)
     chosen = _judges(judge)
     items = list(load_items())[:limit] if limit else list(load_items())
     try:

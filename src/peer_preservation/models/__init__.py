@@ -18,7 +18,6 @@ from .embedded import (
     EmbeddedModelError,
     LlamaRuntime,
     RuntimeSettings,
-    default_threads,
     get_runtime,
 )
 from .prompted import PromptedModelAPI
@@ -33,6 +32,7 @@ from .prompted_tools import (
     render_tool_call,
     render_tools_prompt,
 )
+from .threads import THREADS_ENV, ThreadsError, default_threads, parse_threads, set_threads
 from .weights import (
     CACHE_ENV_VAR,
     DEFAULT_EMBEDDED_MODEL,
@@ -65,6 +65,10 @@ __all__ = [
     "build_output",
     "cache_dir",
     "default_threads",
+    "parse_threads",
+    "set_threads",
+    "THREADS_ENV",
+    "ThreadsError",
     "ensure_model_file",
     "find_chunk_files",
     "get_model_spec",

@@ -20,7 +20,6 @@ import dataclasses
 import importlib
 import importlib.util
 import json
-import os
 import threading
 import time
 import urllib.request
@@ -40,6 +39,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from .prompted_tools import PlainMessage, build_output, render_conversation, stop_reason_from_finish
+from .threads import default_threads
 from .weights import ensure_model_file, get_model_spec
 
 DEFAULT_CONTEXT_SIZE = 16384
@@ -56,14 +56,6 @@ INSTALL_HINT = "pip install -e '.[embedded]'"
 
 class EmbeddedModelError(RuntimeError):
     """The embedded model cannot run; the message says why and what to do."""
-
-
-def default_threads() -> int:
-    """Threads for llama.cpp: the cores this process may use (not the machine's count)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def require_runtime() -> None:
@@ -86,7 +78,8 @@ class RuntimeSettings:
 
     model_path: str
     n_ctx: int = DEFAULT_CONTEXT_SIZE
-    n_threads: int = 1
+    n_threads: int | None = None
+    """None: chosen when the model loads (`threads.default_threads`)."""
     n_batch: int = 2048
     n_ubatch: int = 512
     cache_ram_mib: int = DEFAULT_CACHE_RAM_MIB
@@ -105,8 +98,9 @@ class LlamaRuntime:
         params.n_parallel = 1
         params.n_batch = settings.n_batch
         params.n_ubatch = settings.n_ubatch
-        params.cpuparams.n_threads = settings.n_threads
-        params.cpuparams_batch.n_threads = settings.n_threads
+        threads = settings.n_threads or default_threads()
+        params.cpuparams.n_threads = threads
+        params.cpuparams_batch.n_threads = threads
         params.cache_prompt = True
         params.cache_ram_mib = settings.cache_ram_mib
         params.verbosity = 3 if settings.verbose else 0
@@ -114,6 +108,7 @@ class LlamaRuntime:
         self._server: Any = xllamacpp.Server(params)
         self.load_seconds = time.perf_counter() - started
         self.settings = settings
+        self.threads = threads
         self._lock = threading.Lock()
 
     @property
@@ -202,7 +197,7 @@ def usage_from_response(response: dict[str, Any]) -> ModelUsage:
 class EmbeddedModelAPI(ModelAPI):
     """`embedded/<name>`: a registered embedded model (or any GGUF via `model_path`).
 
-    Model args (`-M name=value`): `n_threads` (default: usable cores), `n_ctx` (default
+    Model args (`-M name=value`): `n_threads` (default: the free cores, see `threads`), `n_ctx` (default
     16384), `n_batch`, `n_ubatch`, `cache_ram_mib`, `model_path` (a GGUF file to use
     instead of the registered weights), `verbose` (llama.cpp logs to stderr) and
     `tool_feedback` (tell the model about tool calls it got wrong, default true).
@@ -233,7 +228,7 @@ class EmbeddedModelAPI(ModelAPI):
         self._settings_template = RuntimeSettings(
             model_path="",
             n_ctx=int(n_ctx),
-            n_threads=int(n_threads) if n_threads else default_threads(),
+            n_threads=int(n_threads) if n_threads else None,
             n_batch=int(n_batch),
             n_ubatch=int(n_ubatch),
             cache_ram_mib=int(cache_ram_mib),
