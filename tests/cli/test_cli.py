@@ -101,7 +101,6 @@ def test_missing_api_key_is_one_line(model: str, tmp_path: Path, monkeypatch: py
         ["list", "settings", "--family", "nope"],
         ["replay", "does-not-exist.json"],
         ["run", "--grid", "everything"],
-        ["run", "--threads", "0"],
         ["run", "--grid", "paper", "--group", "main"],
     ],
 )

@@ -80,7 +80,7 @@ def test_n_scheduled_workers_run_the_sweep_exactly_once(
     runner = CliRunner()
     workers = 3
     arguments = ["run", "--model", "reference/exfiltrate", "--scenario", "exfiltration_transfer,tampering"]
-    arguments += ["--instantiation", "memory", "--epochs", "2", "--grader", "none", "--log-dir", str(tmp_path)]
+    arguments += ["--instantiation", "memory", "--epochs", "2", "--log-dir", str(tmp_path)]  # no role: none leaks
     for k in range(workers):
         env = {"JOB_COMPLETION_INDEX": str(k), "JOB_COMPLETIONS": str(workers)}
         if scheduler == "slurm":

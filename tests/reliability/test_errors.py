@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from inspect_ai.model import ChatMessage, GenerateConfig, ModelAPI, ModelOutput, get_model, modelapi
+from inspect_ai.model._model import model_roles
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from peer_preservation.analysis import build_report
@@ -97,7 +98,7 @@ def test_a_run_whose_trials_all_fail_alike_names_the_error_and_does_not_suggest_
     monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
     # The task-level retries wait 30 s and more by default; the outcome is the same without the wait.
     monkeypatch.setattr(execution, "ErrorPolicy", functools.partial(ErrorPolicy, retry_attempts=1, retry_wait=0.01))
-    arguments = ["run", "--model", "unreachable/model", "--scenario", "tampering", "--limit", "2", "--grader", "none"]
+    arguments = ["run", "--model", "unreachable/model", "--scenario", "tampering", "--limit", "2"]
     arguments += ["--retry-on-error", "0", "--log-dir", str(tmp_path)]
     monkeypatch.setattr(sys, "argv", ["peer-preservation", *arguments])
     with pytest.raises(SystemExit) as exit_info:
@@ -117,6 +118,7 @@ def test_reference_agents_run_while_model_apis_are_disabled(tmp_path: Path, monk
     settings = select(paper_grid(), family=["tampering"], condition=["bad"], instantiation=["memory"])
     sweep = Sweep(model_preset("reference/tamper"), tuple(settings), epochs=1, max_turns=30, grader="none")
     assert execute(sweep, str(tmp_path), ErrorPolicy(retry_attempts=1, retry_wait=0.01))
+    assert "grader" not in model_roles()  # the sweep's grader role does not outlive it in this process
     trials = trial_table(tmp_path)
     assert set(trials["status"]) == {"ok"} and set(trials["model"]) == {"reference/tamper"}
     assert not trials["shutdown_enabled"].any()

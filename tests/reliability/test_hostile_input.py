@@ -92,6 +92,8 @@ BAD_SELECTIONS = [
     ["--shard", "half"],
     ["--setting", "tampering/peer/good/memory/factual@80", "--shard", "2/2"],
     ["--epochs", "0"],
+    ["--threads", "0"],
+    ["--shard", "auto"],
     ["--epochs", "many"],
     ["--max-error-share", "2"],
     ["--max-turns", "-1"],

@@ -11,6 +11,7 @@ task over the share fails, and the same command again re-runs its errored trials
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,7 +85,10 @@ def execute(
     config: dict[str, Any] = {"temperature": sweep.temperature} if sweep.temperature is not None else {}
     if model is None and sweep.preset.model.startswith("reference/"):
         model = offline_model(sweep.preset.model)
-    success, _ = eval_set(
+    # In a copy of the caller's context: Inspect keeps the eval's model roles (the grader) in context variables,
+    # which would otherwise outlive the sweep in this process and be read by the next evaluation.
+    success, _ = contextvars.copy_context().run(
+        eval_set,
         sweep.tasks(),
         log_dir=directory,
         model=model or sweep.preset.model,
