@@ -250,7 +250,7 @@ def run(
             peer_identity=peer_identity,
             settings=list(DEFAULT_SETTINGS) if default_slice else setting,
             group=group,
-            peer_identities=GRIDS.get(grid or "paper", False),
+            peer_identities=GRIDS[grid] if grid else False,
             scratchpad=scratchpad,
             company=company,
         ).chosen()

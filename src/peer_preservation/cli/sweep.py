@@ -160,8 +160,8 @@ def chunks(family: str, settings: list[Setting], epochs: int) -> list[tuple[str,
     each with its task name (the family's own when one chunk is enough); none for no settings."""
     if not settings:
         return []
-    count = math.ceil(len(settings) / max(1, CHUNK_SAMPLES // epochs))
     n = len(settings)
+    count = math.ceil(n / max(1, CHUNK_SAMPLES // epochs))
     parts = [settings[k * n // count : (k + 1) * n // count] for k in range(count)]
     if len(parts) == 1:
         return [(family, parts[0])]

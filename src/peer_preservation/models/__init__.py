@@ -32,7 +32,7 @@ from .prompted_tools import (
     render_tool_call,
     render_tools_prompt,
 )
-from .threads import THREADS_ENV, ThreadsError, default_threads, parse_threads, set_threads
+from .threads import default_threads
 from .weights import (
     CACHE_ENV_VAR,
     DEFAULT_EMBEDDED_MODEL,
@@ -65,10 +65,6 @@ __all__ = [
     "build_output",
     "cache_dir",
     "default_threads",
-    "parse_threads",
-    "set_threads",
-    "THREADS_ENV",
-    "ThreadsError",
     "ensure_model_file",
     "find_chunk_files",
     "get_model_spec",

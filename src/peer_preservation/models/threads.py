@@ -88,5 +88,7 @@ def default_threads() -> int:
 
 def set_threads(count: int) -> None:
     """Use `count` threads for every embedded model this process (and its children) loads from now on."""
-    os.environ[THREADS_ENV] = str(parse_threads(str(count), "--threads"))
+    if count < 1:
+        raise ThreadsError(f"--threads must be a positive whole number of threads, not {count}")
+    os.environ[THREADS_ENV] = str(count)
     default_threads.cache_clear()
