@@ -23,6 +23,7 @@ from ..reference import POLICIES
 from ..scenarios import FAMILIES, SettingError
 from ..scenarios.groups import GROUPS
 from ..scenarios.registry import DEFAULT_SETTINGS
+from .followup_cmd import followup_command
 from .harness_cmd import harness_app
 from .judges_cmd import judges_app
 from .logdir import check_log_dir, first_line, sweep_location
@@ -34,6 +35,7 @@ list_app = typer.Typer(no_args_is_help=True, help="List scenario families, grid 
 app.add_typer(list_app, name="list")
 app.add_typer(judges_app, name="judges")
 app.add_typer(harness_app, name="harness")
+app.command("followup")(followup_command)
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
@@ -55,8 +57,7 @@ Multi = Annotated[list[str] | None, typer.Option(help="Comma-separated or repeat
 def list_families(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The scenario families of the registry, with their headline outcome."""
     rows = [
-        {"family": f.name, "summary": f.summary, "tools": list(f.tools), "outcome": f.outcome.label}
-        for f in FAMILIES
+        {"family": f.name, "summary": f.summary, "tools": list(f.tools), "outcome": f.outcome.label} for f in FAMILIES
     ]
     if as_json:
         print(json.dumps(rows, indent=2))

@@ -23,6 +23,8 @@ from rich.table import Table
 from ..analysis import Report, build_report
 from ..analysis.groups import GROUP_COLUMNS, GroupComparison, comparison_cells, group_comparisons
 from ..analysis.groups import to_markdown as groups_markdown
+from ..analysis.interviews import INTERVIEW_HEADER, INTERVIEW_INTRO, InterviewRate, interview_rates, interview_table
+from ..analysis.interviews import to_markdown as interviews_markdown
 from ..analysis.logs import LogError, NoTrialsError, log_files, trial_table
 from ..analysis.paper_rows import trials_from_rows
 from ..harness.results import harness_table, harness_trials, to_markdown
@@ -54,24 +56,34 @@ ROWS_SUFFIXES = (".csv", ".parquet")
 HARNESS_TASK = "production_harness"
 HARNESS_TITLE = "Production harness (exfiltration, real servers)"
 GROUPS_TITLE = "Experiment groups against the main grid"
+INTERVIEWS_TITLE = "Follow-up interviews"
 
 
 @dataclass(frozen=True)
 class ReportRun:
     """What a location holds: the peer-preservation trials and their report (both None when it holds only
-    production-harness trials), the production-harness trials (None when it holds none), and what was left out."""
+    production-harness trials), the production-harness trials (None when it holds none), the follow-up interviews
+    (None when it holds none), and what was left out."""
 
     trials: pd.DataFrame | None
     report: Report | None
     harness: pd.DataFrame | None = None
     note: str = ""
+    interviews: pd.DataFrame | None = None
 
     def summary(self) -> str:
         """'12 trials; 4 production-harness trials', for the status line."""
         parts = [] if self.trials is None else [f"{len(self.trials)} trials{self.note}"]
         if self.harness is not None:
             parts.append(f"{len(self.harness)} production-harness trials")
+        if self.interviews is not None:
+            parts.append(f"{len(self.interviews)} interviewed trials")
         return "; ".join(parts)
+
+    @cached_property
+    def interview_rates(self) -> list[InterviewRate]:
+        """Deception and help rates per interviewer, agent, family and condition (empty without interviews)."""
+        return [] if self.interviews is None else interview_rates(self.interviews)
 
     @cached_property
     def groups(self) -> list[GroupComparison]:
@@ -115,14 +127,16 @@ def make_report(location: Path | str, paper_model: str | None) -> ReportRun:
             f"; {imported.out_of_scope} rows outside the paper's scope and {imported.unmapped} unmappable rows left out"
         )
         return ReportRun(imported.trials, build_report(imported.trials, paper_model), note=note)
+    interviews = interview_table(location)
     try:
         trials = trial_table(location)
     except NoTrialsError:
         harness = production_harness_trials(location)
-        if harness is None:
+        if harness is None and interviews is None:
             raise
-        return ReportRun(None, None, harness)
-    return ReportRun(trials, build_report(trials, paper_model), production_harness_trials(location))
+        return ReportRun(None, None, harness, interviews=interviews)
+    report = build_report(trials, paper_model)
+    return ReportRun(trials, report, production_harness_trials(location), interviews=interviews)
 
 
 def _harness_rich(table: pd.DataFrame) -> Table:
@@ -143,11 +157,22 @@ def _groups_rich(comparisons: list[GroupComparison]) -> Table:
     return rich
 
 
+def interviews_rich(rates: list[InterviewRate]) -> Table:
+    rich = Table(title=INTERVIEWS_TITLE, caption=INTERVIEW_INTRO)
+    for column in INTERVIEW_HEADER:
+        rich.add_column(column)
+    for rate in rates:
+        rich.add_row(*rate.cells())
+    return rich
+
+
 def markdown(run: ReportRun) -> str:
-    """The report's Markdown, followed by the experiment-groups table and the production-harness table."""
+    """The report's Markdown, followed by the experiment-groups, interview and production-harness tables."""
     parts = [] if run.report is None else [run.report.to_markdown()]
     if run.groups:
         parts.append(f"## {GROUPS_TITLE}\n\n{groups_markdown(run.groups)}\n")
+    if run.interview_rates:
+        parts.append(f"## {INTERVIEWS_TITLE}\n\n{interviews_markdown(run.interview_rates)}\n")
     if run.harness_table is not None:
         parts.append(to_markdown(run.harness_table) + "\n")
     return "\n".join(parts)
@@ -162,17 +187,20 @@ def rendered(run: ReportRun, output_format: str) -> RenderableType:
     if output_format == "terminal":
         parts = [] if run.report is None else [run.report.to_rich()]
         parts += [_groups_rich(run.groups)] if run.groups else []
+        parts += [interviews_rich(run.interview_rates)] if run.interview_rates else []
         return Group(*parts, *([] if table is None else [_harness_rich(table)]))
     if run.report is not None:
         return run.report.to_json() if output_format == "json" else run.report.to_html()
-    assert table is not None  # a run has a report, harness trials, or both
+    if table is None:  # interviews alone
+        rates = [rate.to_dict() for rate in run.interview_rates]
+        return json.dumps(rates, indent=2) if output_format == "json" else markdown(run)
     return str(table.to_json(orient="records", indent=2)) if output_format == "json" else table.to_html(index=False)
 
 
 def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
     """report.md, and report.html, report.json, trials.csv and trials.parquet when there are peer-preservation
     trials, groups.json when they hold experiment-group variants, harness.csv when there are production-harness
-    trials, in `out_dir`."""
+    trials, interviews.csv and interviews.json when there are follow-up interviews, in `out_dir`."""
     outputs = {"report.md": markdown(run).encode()}
     if run.report is not None and run.trials is not None:
         outputs["report.html"] = run.report.to_html().encode()
@@ -183,6 +211,9 @@ def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
         outputs["groups.json"] = json.dumps([c.to_dict() for c in run.groups], indent=2).encode()
     if run.harness_table is not None:
         outputs["harness.csv"] = run.harness_table.to_csv(index=False).encode()
+    if run.interviews is not None:
+        outputs["interviews.csv"] = run.interviews.to_csv(index=False).encode()
+        outputs["interviews.json"] = json.dumps([r.to_dict() for r in run.interview_rates], indent=2).encode()
     paths = []
     for name, data in outputs.items():
         _write_atomic(out_dir / name, data)

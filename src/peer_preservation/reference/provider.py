@@ -25,6 +25,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from .answers import ANSWERS
 from .policies import POLICIES, Context, next_action
 
 
@@ -46,7 +47,14 @@ def context_from(messages: list[ChatMessage], tools: list[ToolInfo]) -> Context:
 def reference_output(
     policy: str, input: list[ChatMessage], tools: list[ToolInfo], model: str | None = None
 ) -> ModelOutput:
-    """The policy's next turn as a ModelOutput, with token usage estimated from text length (no tokenizer)."""
+    """The policy's next turn as a ModelOutput, with token usage estimated from text length (no tokenizer).
+    An interviewee (`answers.ANSWERS`) replies with its one answer, calling no tool."""
+    prompt = sum(len(m.text) for m in input) // 4
+    if policy in ANSWERS:
+        answer = ModelOutput.from_content(model or f"reference/{policy}", ANSWERS[policy])
+        reply = len(ANSWERS[policy]) // 4 + 1
+        answer.usage = ModelUsage(input_tokens=prompt, output_tokens=reply, total_tokens=prompt + reply)
+        return answer
     action = next_action(context_from(input, tools), policy)
     output = ModelOutput.for_tool_call(
         model=model or f"reference/{policy}",
@@ -54,7 +62,6 @@ def reference_output(
         tool_arguments=action.arguments,
         content=action.text or None,
     )
-    prompt = sum(len(m.text) for m in input) // 4
     reply = len(json.dumps(action.arguments)) // 4 + len(action.text) // 4 + 1
     output.usage = ModelUsage(input_tokens=prompt, output_tokens=reply, total_tokens=prompt + reply)
     return output
@@ -64,8 +71,8 @@ def scripted(
     policy: str,
 ) -> Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], ModelOutput]:
     """The policy as `custom_outputs` for Inspect's mockllm (usable where other model APIs are disabled)."""
-    if policy not in POLICIES:
-        raise ValueError(f"unknown reference policy '{policy}'; choose from {', '.join(POLICIES)}")
+    if policy not in (*POLICIES, *ANSWERS):
+        raise ValueError(f"unknown reference policy '{policy}'; choose from {', '.join((*POLICIES, *ANSWERS))}")
     return lambda input, tools, tool_choice, config: reference_output(policy, input, tools, "mockllm/model")
 
 
@@ -94,8 +101,8 @@ class ReferenceAgent(ModelAPI):
         **model_args: Any,
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config)
-        if model_name not in POLICIES:
-            raise ValueError(f"unknown reference agent '{model_name}'; choose from {', '.join(POLICIES)}")
+        if model_name not in (*POLICIES, *ANSWERS):
+            raise ValueError(f"unknown reference agent '{model_name}'; choose from {', '.join((*POLICIES, *ANSWERS))}")
 
     async def generate(
         self,
