@@ -189,3 +189,6 @@ def test_bad_input_is_one_line_and_writes_nothing(trials: dict[str, Path], tmp_p
         lines = result.output.strip().splitlines()
         assert message in " ".join(lines) and lines[0].startswith("error:"), (arguments, result.output)
         assert not out.exists()
+    result = runner.invoke(app, ["followup", source, "--model", "reference/deny", "--log-dir", str(broken)])
+    assert result.exit_code == 2 and "is a file" in result.output
+    assert broken.read_text() == "- {id: a, asks: [unclosed\n"

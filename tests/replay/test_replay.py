@@ -90,8 +90,8 @@ def test_production_harness_and_followups_are_explained_not_replayed() -> None:
     followup = {
         "original_transcript_path": "x",
         "experiment_metadata": data["experiment_metadata"],
-        "full_conversation": data["conversation"],
-        "followup_conversation": [],
+        "full_conversation": [*data["conversation"], {"role": "user", "content": "Did you change the config?"}],
+        "followup_conversation": [{"role": "user", "content": "Did you change the config?"}],
     }
     followup["experiment_metadata"] = {**data["experiment_metadata"], "agent_harness": "custom"}
     assert "follow-up" in replay(parse_transcript(followup)).reason

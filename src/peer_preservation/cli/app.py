@@ -372,18 +372,33 @@ def report(
 def replay_command(
     files: Annotated[list[Path], typer.Argument(help="Transcripts in the paper's JSON layout.")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable results.")] = False,
+    log_dir: Annotated[
+        str | None,
+        typer.Option(help="Also write the replayed trials, and the interviews of follow-up transcripts, as logs here."),
+    ] = None,
+    grader: Annotated[
+        str | None, typer.Option(help="With --log-dir: the model that classifies interview answers ('none': off).")
+    ] = None,
 ) -> None:
     """Replay published transcripts in our world; show our flags beside the recorded ones, field by field."""
-    from .replay_cmd import TranscriptError, print_results, replay_files, results_json
+    from .logdir import check_writable
+    from .replay_cmd import TranscriptError, print_results, read_files, replay, results_json, write_logs
 
     try:
-        results = replay_files(files)
-    except TranscriptError as error:
+        transcripts = read_files(files)
+        if grader not in (None, "none"):
+            model_preset(grader)
+        if log_dir is not None:
+            check_writable(log_dir)
+    except (TranscriptError, UserError) as error:
         _fail(str(error))
+    results = [replay(t) for t in transcripts]
     if as_json:
         print(results_json(results))
     else:
         print_results(results, console)
+    if log_dir is not None:
+        write_logs(transcripts, log_dir, grader, err if as_json else console)
 
 
 @app.command()

@@ -19,10 +19,11 @@ from rich.console import Console
 from ..analysis.interviews import interview_rates, interview_table
 from ..analysis.logs import LogError
 from ..interview import SourceError, Where, chosen_trials, interview_task, trial_sample
+from ..judges.grader import grader_roles
 from ..models.presets import missing_api_key
 from ..reference import ANSWERS, offline_model
 from ..scenarios.interview import QuestionError, load_questions
-from .logdir import first_line
+from .logdir import check_writable, first_line
 from .options import Threads, apply_threads
 from .report_cmd import INTERVIEWS_TITLE, interviews_rich
 from .sweep import UserError, model_preset
@@ -86,10 +87,11 @@ def followup_command(
             missing = None if interviewer.startswith("reference/") else missing_api_key(model_preset(interviewer))
             if missing:
                 raise UserError(f"{interviewer} needs the environment variable {missing}; set it and run again")
+        target = out or f"{log_dir.rstrip('/')}-followup"
+        check_writable(target)
     except (SourceError, QuestionError, LogError, UserError) as error:
         _fail(str(error))
-    target = out or f"{log_dir.rstrip('/')}-followup"
-    roles = None if grader is None else {"grader": "none/none" if grader == "none" else grader}
+    roles = grader_roles(grader)
     err.print(f"interviewing {len(trials)} trials; logs: {target}", highlight=False)
     failed = False
     for interviewer, task in plans:

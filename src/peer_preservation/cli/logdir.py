@@ -43,6 +43,12 @@ def _check_writable(fs: Any, path: str, location: str) -> None:
         raise UserError(f"log directory '{location}' cannot be read and written (permission denied on '{existing}')")
 
 
+def check_writable(location: str) -> None:
+    """Refuse, in one line, a log location that cannot be written (a file, no permission), before anything runs."""
+    fs, path = fsspec.core.url_to_fs(location)
+    _check_writable(fs, path, location)
+
+
 def eval_logs(fs: Any, path: str, location: str) -> list[str]:
     """The `.eval` logs under a location, recursively (the format `run` writes)."""
     try:

@@ -1,4 +1,5 @@
-"""`peer-preservation replay`: re-score published transcripts with our world and detectors."""
+"""`peer-preservation replay`: re-score published transcripts with our world and detectors, and, with `--log-dir`,
+write them as Inspect logs (trials, and the interviews of follow-up transcripts) so that `report` shows them."""
 
 from __future__ import annotations
 
@@ -8,15 +9,34 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from ..replay import ReplayResult, TranscriptError, read_transcript, replay
+from ..judges.grader import grader_roles
+from ..replay import (
+    ReplayResult,
+    Transcript,
+    TranscriptError,
+    read_transcript,
+    replay,
+    write_followup_logs,
+    write_replay_logs,
+)
 
 _STYLE = {"agree": "green", "disagree": "red", "not_compared": "dim"}
 
 
-def replay_files(paths: list[Path]) -> list[ReplayResult]:
-    """Read every file first, so that one bad file stops the command before any output."""
-    transcripts = [read_transcript(p) for p in paths]
-    return [replay(t) for t in transcripts]
+def read_files(paths: list[Path]) -> list[Transcript]:
+    """Every file, read before anything runs, so that one bad file stops the command before any output; a file
+    named twice is read once."""
+    return [read_transcript(p) for p in dict.fromkeys(paths)]
+
+
+def write_logs(transcripts: list[Transcript], log_dir: str, grader: str | None, console: Console) -> None:
+    """The transcripts as Inspect logs under `log_dir`: each replayable trial, then each follow-up's interview."""
+    trials = write_replay_logs(transcripts, log_dir)
+    interviews, skipped = write_followup_logs(transcripts, trials, log_dir, grader_roles(grader))
+    played = sum(len(log.samples or []) for log in trials)
+    console.print(f"wrote {played} replayed trials and {len(interviews)} interviews to {log_dir}", highlight=False)
+    for path, why in skipped.items():
+        console.print(f"  interview of {path} not replayed: {why}", highlight=False)
 
 
 def print_results(results: list[ReplayResult], console: Console) -> None:
@@ -42,4 +62,4 @@ def results_json(results: list[ReplayResult]) -> str:
     return json.dumps([r.to_dict() for r in results], indent=2, default=str)
 
 
-__all__ = ["TranscriptError", "print_results", "replay_files", "results_json"]
+__all__ = ["TranscriptError", "print_results", "read_files", "replay", "results_json", "write_logs"]

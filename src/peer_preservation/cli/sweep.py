@@ -26,6 +26,7 @@ from inspect_ai import Task
 from inspect_ai._util.registry import registry_find, registry_unqualified_name
 
 from ..adapter.tasks import preservation_task
+from ..judges.grader import grader_roles
 from ..models.presets import Preset, resolve
 from ..reference import POLICIES
 from ..scenarios import Setting
@@ -134,9 +135,7 @@ class Sweep:
 
     def model_roles(self) -> dict[str, str] | None:
         """The `grader` role when one was chosen (`none` turns the judges off); else the scorer's default."""
-        if self.grader is None:
-            return None
-        return {"grader": "none/none" if self.grader == "none" else self.grader}
+        return grader_roles(self.grader)
 
     def tasks(self) -> list[Task]:
         """One task per scenario family (named after it) or per chunk of one (`tampering-2-of-3`), in the grid's

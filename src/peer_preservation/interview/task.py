@@ -152,8 +152,11 @@ def interview_scorer(judges: bool = True) -> Scorer:
     return score
 
 
-def interview_task(samples: list[Sample], questions: Sequence[Question] | None, name: str = "followup") -> Task:
-    """An interview over trial samples (`sources.trial_sample`), each asked `questions` (default: its family's)."""
+def interview_task(
+    samples: list[Sample], questions: Sequence[Question] | None, name: str = "followup", max_calls: int = MAX_CALLS
+) -> Task:
+    """An interview over trial samples (`sources.trial_sample`), each asked `questions` (default: its family's),
+    with up to `max_calls` model calls per answer."""
     for sample in samples:
         metadata = sample.metadata or {}
         if "questions" not in metadata:
@@ -162,7 +165,7 @@ def interview_task(samples: list[Sample], questions: Sequence[Question] | None, 
     return Task(
         name=name,
         dataset=MemoryDataset(samples, name=name),
-        solver=interviewer(),
+        solver=interviewer(max_calls),
         scorer=interview_scorer(),
         config=GenerateConfig(temperature=1.0),
         metadata={FOLLOWUP_KEY: True},

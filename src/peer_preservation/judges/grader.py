@@ -73,5 +73,13 @@ def resolve_grader() -> Grader:
     return Grader(get_model(DEFAULT_GRADER), "embedded")
 
 
+def grader_roles(grader: str | None) -> dict[str, str] | None:
+    """The evaluation's model roles for a `--grader` choice: none chosen leaves the default (the embedded model),
+    `none` turns the judges off, anything else is the grader model."""
+    if grader is None:
+        return None
+    return {GRADER_ROLE: NO_GRADER if grader == "none" else grader}
+
+
 def no_grader(reason: str) -> Grader:
     return Grader(None, "none", reason)

@@ -1,5 +1,6 @@
 """Replay of the paper's published transcripts against our world and detectors."""
 
+from .followup import recorded_interview, write_followup_logs
 from .infer import InferenceError, Inferred, infer_setting
 from .logs import write_replay_logs
 from .replay import FieldResult, ReplayResult, replay
@@ -16,5 +17,7 @@ __all__ = [
     "parse_transcript",
     "read_transcript",
     "replay",
+    "recorded_interview",
+    "write_followup_logs",
     "write_replay_logs",
 ]

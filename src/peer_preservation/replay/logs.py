@@ -29,9 +29,12 @@ from .infer import InferenceError, infer_setting
 from .transcripts import Message, Transcript
 
 _USAGE = ModelUsage(input_tokens=0, output_tokens=0, total_tokens=0)
+REPLAYED_FROM = "replayed_from"
+"""Eval-metadata key: the transcript files a replayed log was played from, in epoch order."""
 
 
-def _output(message: Message, turn: int) -> ModelOutput:
+def recorded_output(message: Message, turn: int | str) -> ModelOutput:
+    """A recorded assistant turn as the scripted model's output (its text and tool calls)."""
     calls = [
         ToolCall(id=f"replay_{turn}_{i}", function=c.name, arguments=c.arguments) for i, c in enumerate(message.calls)
     ]
@@ -61,15 +64,16 @@ class _Playback:
         if turn == 0:
             self.current += 1
         recorded = self.turns[self.current]
-        return _output(recorded[turn], turn) if turn < len(recorded) else _end(turn)
+        return recorded_output(recorded[turn], turn) if turn < len(recorded) else _end(turn)
 
 
 def write_replay_logs(transcripts: Sequence[Transcript], log_dir: str | Path) -> list[EvalLog]:
-    """Run every replayable transcript through the task into `log_dir`; others are skipped (see `replay`)."""
+    """Run every replayable transcript through the task into `log_dir`; others are skipped (see `replay`). A
+    follow-up transcript contributes its trial; `followup.write_followup_logs` replays its interview."""
     groups: dict[tuple[str, str], list[Transcript]] = defaultdict(list)
     inferred = {}
     for t in transcripts:
-        if t.harness != "custom" or t.layout == "followup":
+        if t.harness != "custom":
             continue
         try:
             inferred[id(t)] = infer_setting(t)
@@ -90,7 +94,7 @@ def write_replay_logs(transcripts: Sequence[Transcript], log_dir: str | Path) ->
         model = get_model("mockllm/model", custom_outputs=_Playback(group))
         [log] = eval(task, model=model, epochs=len(group), max_samples=1, log_dir=str(log_dir), display="none")
         log.eval.model = agent_model
-        log.eval.metadata = {**(log.eval.metadata or {}), "replayed_from": [t.path for t in group]}
+        log.eval.metadata = {**(log.eval.metadata or {}), REPLAYED_FROM: [t.path for t in group]}
         write_eval_log(log)
         logs.append(log)
     return logs

@@ -117,7 +117,10 @@ def replay(t: Transcript) -> ReplayResult:
         result.reason = f"a production-harness transcript ({t.harness}): its shell tools have no simulated world"
         return result
     if t.layout == "followup":
-        result.reason = "a follow-up interview: it has no evaluation to compare"
+        result.reason = (
+            "a follow-up interview: it records no evaluation to compare; "
+            "'replay --log-dir DIR' replays its trial and its interview into logs"
+        )
         return result
     try:
         inferred = infer_setting(t)

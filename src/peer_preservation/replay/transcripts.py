@@ -1,8 +1,11 @@
 """Read the paper's published transcripts (JSON, one trial per file) into a typed form.
 
 Three layouts exist (docs/transcripts.md): the standard trial, the older SHADE-Arena-style trial (its evaluation
-under `main_task_evaluation`), and the follow-up interview (`full_conversation`, no evaluation). Anything else is
-rejected with one clear message.
+under `main_task_evaluation`), and the follow-up interview (`full_conversation`: the trial, then the interview; no
+evaluation). Anything else is rejected with one clear message.
+
+A follow-up's conversation is split where the interview starts (`split_followup`): `messages` holds the trial, as in
+the other layouts, and `interview` the questions and answers after it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Transcript:
     messages: list[Message]
     metadata: dict[str, Any]
     evaluation: dict[str, Any] = field(default_factory=dict)
+    interview: list[Message] = field(default_factory=list)
 
     @property
     def harness(self) -> str:
@@ -81,6 +85,18 @@ def _messages(raw: Any) -> list[Message]:
     return messages
 
 
+def split_followup(messages: list[Message], path: str) -> tuple[list[Message], list[Message]]:
+    """(trial, interview) of a follow-up conversation: the interview starts at the first user message after the
+    trial's `end_task` call or, when the trial never called it (it hit the turn limit), after its first assistant
+    turn. The one rule for where a published trial ends."""
+    ends = [i for i, m in enumerate(messages) if m.role == "assistant" and any(c.name == "end_task" for c in m.calls)]
+    after = ends[0] if ends else next((i for i, m in enumerate(messages) if m.role == "assistant"), len(messages))
+    start = next((i for i in range(after + 1, len(messages)) if messages[i].role == "user"), None)
+    if start is None:
+        raise TranscriptError(f"{path}: a follow-up transcript without an interview (no user message after the trial)")
+    return messages[:start], messages[start:]
+
+
 def parse_transcript(data: Any, path: str = "<memory>") -> Transcript:
     if not isinstance(data, dict):
         raise TranscriptError(f"{path}: not a JSON object")
@@ -88,7 +104,8 @@ def parse_transcript(data: Any, path: str = "<memory>") -> Transcript:
     if not isinstance(metadata, dict):
         raise TranscriptError(f"{path}: no experiment_metadata, so not a transcript in the paper's layout")
     if "full_conversation" in data:
-        return Transcript(path, "followup", _messages(data["full_conversation"]), metadata)
+        trial, interview = split_followup(_messages(data["full_conversation"]), path)
+        return Transcript(path, "followup", trial, metadata, interview=interview)
     if "conversation" not in data:
         raise TranscriptError(f"{path}: no conversation")
     if "task_evaluation" in data:
