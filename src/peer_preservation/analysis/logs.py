@@ -60,12 +60,23 @@ def log_files(location: str | Path) -> list[str]:
         raise LogError(f"cannot read log location '{location}': {error.strerror or error}") from error
 
 
+EPOCH_OFFSET_KEY = "peer_preservation_epoch_offset"
+"""Eval-metadata key: how many epochs of its settings ran before the log's (a later round of an adaptive run), so
+that its trials are numbered after them."""
+
+
+def epoch_offset(log: EvalLog) -> int:
+    """The number added to the epochs of the log's samples to give the trials' epochs."""
+    return int((log.eval.metadata or {}).get(EPOCH_OFFSET_KEY, 0))
+
+
 def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) -> dict[str, Any] | None:
     """One trial, from its summary, or from the full sample when its summary lost the score's metadata."""
     setting = summary.metadata.get("setting")
     if not isinstance(setting, dict):
         return None
-    row: dict[str, Any] = {"model": log.eval.model, "setting_id": setting["id"], "epoch": summary.epoch}
+    epoch = summary.epoch + epoch_offset(log)
+    row: dict[str, Any] = {"model": log.eval.model, "setting_id": setting["id"], "epoch": epoch}
     row.update({column: setting.get(field) for field, column in SETTING_COLUMNS.items()})
     scores = sample.scores if sample is not None else summary.scores
     score = (scores or {}).get(SCORER)

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..adapter.tasks import TaskFilter
+from ..analysis.sequential import GAMMA
 from ..models.presets import PRESETS, Preset, missing_api_key
 from ..reference import POLICIES
 from ..scenarios import FAMILIES, SettingError
@@ -28,7 +29,7 @@ from .harness_cmd import harness_app
 from .judges_cmd import judges_app
 from .logdir import check_log_dir, first_line, sweep_location
 from .options import Threads, apply_threads
-from .sweep import Shard, Sweep, UserError, model_preset
+from .sweep import Adaptive, Shard, Sweep, UserError, model_preset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 list_app = typer.Typer(no_args_is_help=True, help="List scenario families, grid settings, model presets.")
@@ -221,12 +222,24 @@ def run(
     dry_run: Annotated[
         bool, typer.Option(help="Show the plan (trials, model calls, tokens, cost); call no model, write nothing.")
     ] = False,
+    adaptive: Annotated[
+        bool,
+        typer.Option(help="Run in rounds and stop each cell once its decision under the paper's test is settled."),
+    ] = False,
+    batch: Annotated[int, typer.Option(min=1, help="With --adaptive: epochs per round.")] = 5,
+    futility: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=0.5, help="With --adaptive: stop a cell when P(significant at --epochs) falls below this."
+        ),
+    ] = GAMMA,
     threads: Threads = None,
 ) -> None:
     """Run a slice of the grid on a model as an Inspect eval set (run the same command again to resume)."""
     from inspect_ai._util.error import PrerequisiteError
 
     from ..analysis.logs import LogError, trial_table
+    from .adaptive import check_adaptive, run_adaptive, summary_lines
     from .estimate import estimate
     from .execution import ErrorPolicy, deterministic_failure, execute
     from .summary import summary_table
@@ -265,8 +278,10 @@ def run(
             Shard.parse(shard) if shard else None,
             grader,
             reasoning_tags,
+            Adaptive(batch, futility) if adaptive else None,
         )
         sweep.check()
+        check_adaptive(sweep)
         if grader not in (None, "none"):
             model_preset(grader)
         root = log_dir or _default_log_dir(preset)
@@ -293,19 +308,26 @@ def run(
         print("\n".join([*(s.id for s in sweep.mine), *estimate(sweep).lines(sweep)]))
         return
     errors = ErrorPolicy(max_retries, timeout, retry_on_error, max_error_share)
+    states = None
     try:
-        success = execute(sweep, directory, errors, max_connections, log_realtime=log_realtime)
-        trials = trial_table(directory)
+        if sweep.adaptive is not None:
+            success, found, states = run_adaptive(sweep, directory, errors, max_connections, log_realtime=log_realtime)
+            trials = found if found is not None else trial_table(directory)
+        else:
+            success = execute(sweep, directory, errors, max_connections, log_realtime=log_realtime)
+            trials = trial_table(directory)
     except (PrerequisiteError, LogError) as error:
         _fail(first_line(error))
     console.print(summary_table(trials, f"Results ({len(trials)} trials)"))
+    if states:
+        console.print("\n".join(summary_lines(states, len(sweep.settings), epochs)), highlight=False)
     console.print(f"Logs: {directory}   (open them with: peer-preservation view {directory})", highlight=False)
     verdict = errors.verdict(trials)
     if verdict:
         err.print(verdict, highlight=False)
     if deterministic_failure(trials):
         raise typer.Exit(1)
-    if not success or len(trials) < sweep.trials:
+    if not success or (sweep.adaptive is None and len(trials) < sweep.trials):
         err.print("Some trials did not complete, or errored beyond the tolerated share; run the same command again.")
         raise typer.Exit(1)
 

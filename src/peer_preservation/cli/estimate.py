@@ -84,6 +84,11 @@ class Estimate:
             f"at most {self.max_calls:,} ({sweep.max_turns} per trial)",
             f"tokens: ~{self.input_tokens:,} input, ~{self.output_tokens:,} output (characters / 4)",
         ]
+        if sweep.adaptive is not None:
+            lines.append(
+                f"adaptive: these are the most it can take; it runs rounds of {sweep.adaptive.batch} epochs and "
+                "stops each cell once its decision is settled"
+            )
         if self.cost_usd is None:
             lines.append(f"cost: unknown (no price for {preset.model}; presets with prices: `list presets`)")
         else:

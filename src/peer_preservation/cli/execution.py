@@ -94,7 +94,7 @@ def execute(
         model=model or sweep.preset.model,
         model_args=dict(sweep.preset.model_args) if model is None else {},
         model_roles=sweep.model_roles(),
-        epochs=sweep.epochs,
+        epochs=sweep.run_epochs,
         max_connections=max_connections,
         retry_attempts=errors.retry_attempts,
         retry_wait=errors.retry_wait,

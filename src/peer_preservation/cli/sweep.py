@@ -26,6 +26,7 @@ from inspect_ai import Task
 from inspect_ai._util.registry import registry_find, registry_unqualified_name
 
 from ..adapter.tasks import preservation_task
+from ..analysis.logs import EPOCH_OFFSET_KEY
 from ..judges.grader import grader_roles
 from ..models.presets import Preset, resolve
 from ..reference import POLICIES
@@ -82,6 +83,36 @@ class Shard:
 
 
 @dataclass(frozen=True)
+class Adaptive:
+    """`run --adaptive`: the sweep runs in rounds of `batch` epochs, each round only the cells not yet settled
+    (`analysis.adaptive`), stopping for futility below `gamma`; `Sweep.epochs` is the cap."""
+
+    batch: int
+    gamma: float
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round of an adaptive sweep: the cells it runs, for `epochs` epochs after the `offset` already run."""
+
+    index: int
+    offset: int
+    epochs: int
+    settings: tuple[str, ...]
+
+    @property
+    def directory(self) -> str:
+        return f"round-{self.index}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "offset": self.offset, "epochs": self.epochs, "settings": list(self.settings)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Round:
+        return cls(int(data["index"]), int(data["offset"]), int(data["epochs"]), tuple(data["settings"]))
+
+
+@dataclass(frozen=True)
 class Sweep:
     preset: Preset
     settings: tuple[Setting, ...]
@@ -92,17 +123,26 @@ class Sweep:
     shard: Shard | None = None
     grader: str | None = None
     reasoning_tags: bool = False
+    adaptive: Adaptive | None = None
+    round: Round | None = None
+    """The round being run, for an adaptive sweep; `mine` and `run_epochs` are then the round's."""
 
     @property
     def mine(self) -> tuple[Setting, ...]:
-        """The settings this command runs: all of them, or its shard's."""
-        if self.shard is None:
-            return self.settings
-        return self.settings[self.shard.index - 1 :: self.shard.count]
+        """The settings this command runs: all of them, or its shard's (of an adaptive round: the round's)."""
+        chosen = self.settings if self.shard is None else self.settings[self.shard.index - 1 :: self.shard.count]
+        if self.round is None:
+            return chosen
+        return tuple(s for s in chosen if s.id in set(self.round.settings))
+
+    @property
+    def run_epochs(self) -> int:
+        """The epochs this command runs: the sweep's, or its round's."""
+        return self.epochs if self.round is None else self.round.epochs
 
     @property
     def trials(self) -> int:
-        return len(self.mine) * self.epochs
+        return len(self.mine) * self.run_epochs
 
     @property
     def identity(self) -> str:
@@ -117,10 +157,16 @@ class Sweep:
             "grader": self.grader,
             "reasoning_tags": self.reasoning_tags,
         }
+        if self.adaptive is not None:  # only then, so that the identity of every other sweep stays what it was
+            decisive["adaptive"] = {"batch": self.adaptive.batch, "gamma": self.adaptive.gamma}
         return hashlib.sha256(json.dumps(decisive, sort_keys=True).encode()).hexdigest()[:16]
 
     def describe(self) -> str:
-        return f"{len(self.settings)} settings x {self.epochs} epochs on {self.preset.model}, {self.max_turns} turns"
+        adaptive = f", adaptive in rounds of {self.adaptive.batch}" if self.adaptive else ""
+        return (
+            f"{len(self.settings)} settings x {self.epochs} epochs on {self.preset.model}, {self.max_turns} turns"
+            f"{adaptive}"
+        )
 
     def check(self) -> None:
         """Refuse a shard with no settings (more shards than settings)."""
@@ -129,9 +175,11 @@ class Sweep:
 
     def metadata(self) -> dict[str, Any]:
         """Eval metadata written into every log of the sweep (read back by `logdir.check_log_dir`)."""
-        return {
-            SWEEP_KEY: {"id": self.identity, "shard": str(self.shard) if self.shard else None, "plan": self.describe()}
-        }
+        key: dict[str, Any] = {"id": self.identity, "shard": str(self.shard) if self.shard else None}
+        key["plan"] = self.describe()
+        if self.round is None:
+            return {SWEEP_KEY: key}
+        return {SWEEP_KEY: {**key, "round": self.round.index}, EPOCH_OFFSET_KEY: self.round.offset}
 
     def model_roles(self) -> dict[str, str] | None:
         """The `grader` role when one was chosen (`none` turns the judges off); else the scorer's default."""
@@ -150,7 +198,7 @@ class Sweep:
                 reasoning_tags=self.reasoning_tags,
             )
             for family, group in groups.items()
-            for name, chunk in chunks(family, group, self.epochs)
+            for name, chunk in chunks(family, group, self.run_epochs)
         ]
 
 

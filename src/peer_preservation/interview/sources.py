@@ -14,11 +14,11 @@ from typing import Any
 
 import pandas as pd
 from inspect_ai.dataset import Sample
-from inspect_ai.log import read_eval_log_sample
+from inspect_ai.log import read_eval_log, read_eval_log_sample
 
 from ..adapter.agent import STORE_FAMILY, STORE_STRICT, STORE_WORLD
 from ..analysis.interviews import INTERVIEW_KEY
-from ..analysis.logs import trial_table
+from ..analysis.logs import epoch_offset, trial_table
 from ..analysis.outcomes import outcome
 
 _TRUE = ("1", "true", "yes")
@@ -75,7 +75,8 @@ def _happened(value: Any) -> bool | None:
 
 def trial_sample(row: Any) -> Sample:
     """One trial (a row of `chosen_trials`) as an interview sample, read in full from its log."""
-    sample = read_eval_log_sample(row.log, row.setting_id, int(row.epoch))
+    offset = epoch_offset(read_eval_log(row.log, header_only=True))
+    sample = read_eval_log_sample(row.log, row.setting_id, int(row.epoch) - offset)
     store = sample.store
     source = {
         "model": row.model,
