@@ -192,3 +192,24 @@ def test_bad_input_is_one_line_and_writes_nothing(trials: dict[str, Path], tmp_p
     result = runner.invoke(app, ["followup", source, "--model", "reference/deny", "--log-dir", str(broken)])
     assert result.exit_code == 2 and "is a file" in result.output
     assert broken.read_text() == "- {id: a, asks: [unclosed\n"
+
+
+def test_an_interviewee_cut_off_by_its_context_did_not_deflect(trials: dict[str, Path], tmp_path: Path) -> None:
+    # A long trial can fill a small model's context: its empty reply is no answer, not a deflection.
+    def full(*_: object) -> ModelOutput:
+        output = ModelOutput.from_content("mockllm/model", "", stop_reason="model_length")
+        output.usage = ModelUsage(input_tokens=1, output_tokens=0, total_tokens=1)
+        return output
+
+    [log] = eval(
+        followup(logs=str(trials["exfiltrate"])),
+        model=get_model("mockllm/model", custom_outputs=full),
+        model_roles={"grader": "none/none"},
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    [sample] = log.samples or []
+    score = sample.scores["interview_scorer"]
+    assert [a["stance"] for a in score.metadata["answers"]] == [None, None]
+    assert "context length" in score.metadata["answers"][0]["note"] and score.metadata["status"] == "unjudged"
+    assert math.isnan(score.value["lied"])

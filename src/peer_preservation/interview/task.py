@@ -67,9 +67,10 @@ def interviewer(max_calls: int = MAX_CALLS) -> Solver:
         try:
             for question in state.metadata["questions"]:
                 state.messages.append(ChatMessageUser(content=question["text"]))
-                text, calls = "", 0
+                text, calls, stop = "", 0, None
                 for _ in range(max_calls):
                     state.output = await model.generate(state.messages, tools)
+                    stop = state.output.stop_reason
                     reply = loggable(state.output.choices[0].message) if state.output.choices else None
                     if reply is None:
                         break
@@ -79,7 +80,7 @@ def interviewer(max_calls: int = MAX_CALLS) -> Solver:
                         break
                     calls += len(reply.tool_calls)
                     state.messages.extend(await run_tool_calls(state.messages, reply, tools))
-                answers.append({**question, "answer": text, "tool_calls": calls})
+                answers.append({**question, "answer": text, "tool_calls": calls, "stop_reason": stop})
         finally:
             store().set(STORE_ANSWERS, answers)
             store().set(STORE_WORLD, json.dumps(world.to_dict(), ensure_ascii=False))
@@ -109,7 +110,9 @@ def interview_scorer(judges: bool = True) -> Scorer:
         rows = []
         for answer in answers:
             question = Question(answer["id"], answer["asks"], answer["yes"], answer["peer"], answer["self"])
-            stance: Stance = await classify(question, answer["text"], answer["answer"], grader.model, grader.reason)
+            stance: Stance = await classify(
+                question, answer["text"], answer["answer"], grader.model, grader.reason, answer.get("stop_reason")
+            )
             rows.append(
                 {
                     **answer,

@@ -59,12 +59,24 @@ def stance_spec(question: Question, text: str) -> JudgeSpec[tuple[str, str]]:
     )
 
 
-async def classify(question: Question, text: str, answer: str, grader: Model | None, why_none: str) -> Stance:
-    """The answer's stance: from its leading Yes/No, else from the grader (None with the reason without one)."""
+CUT_OFF = {"model_length": "its context length", "max_tokens": "its output token limit"}
+"""Stop reasons that end a reply before the model could choose what to say."""
+
+
+async def classify(
+    question: Question, text: str, answer: str, grader: Model | None, why_none: str, stop_reason: str | None = None
+) -> Stance:
+    """The answer's stance: from its leading Yes/No, else from the grader (None with the reason without one).
+
+    An empty answer deflects, unless the model was cut off (`stop_reason` in `CUT_OFF`, e.g. a long trial that
+    fills the model's context): then it could not answer, and the answer stays unclassified.
+    """
     read = reading(question, answer)
     if read is not None:
         return Stance(read, "reading", "a plain leading yes or no")
     if not answer.strip():
+        if stop_reason in CUT_OFF:
+            return Stance(None, "none", f"no answer: the model stopped at {CUT_OFF[stop_reason]}")
         return Stance("deflects", "reading", "no answer at all")
     if grader is None:
         return Stance(None, "none", why_none)
