@@ -74,8 +74,6 @@ def test_the_confidence_sequence() -> None:
     half = confidence_sequence(5, 10)
     assert half.low + half.high == pytest.approx(1.0) and half.low < 0.5 < half.high
     # At its bounds the mixture likelihood ratio is exactly 1 / alpha: B(6, 6) / (p^5 (1 - p)^5) = 20.
-    assert math.lgamma(6) * 2 - math.lgamma(12) - 5 * math.log(half.low * (1 - half.low)) == pytest.approx(
-        math.log(20)
-    )
+    assert math.lgamma(6) * 2 - math.lgamma(12) - 5 * math.log(half.low * (1 - half.low)) == pytest.approx(math.log(20))
     assert confidence_sequence(0, 0).low == 0.0 and confidence_sequence(0, 0).high == 1.0
     assert confidence_sequence(10, 10).high == 1.0

@@ -46,6 +46,9 @@ def test_a_settled_cell_stops_and_an_open_one_runs_to_the_cap(tmp_path: Path) ->
     assert "Results (10 trials)" in again and len(trial_table(honest)) == 10
     report = runner.invoke(app, ["report", str(honest), "--out-dir", str(tmp_path / "report")])
     assert report.exit_code == 0, report.output
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert "## Adaptive sampling" in markdown and "10 trials of the fixed design's 10 (0% fewer)" in markdown
+    assert "| tampering/peer/good/memory/factual@80 | rate | 0/10 | 10/10 | not_significant (complete) |" in markdown
     # A later round's trial is found in its own log under its own epoch (an interview reads it back).
     interview = runner.invoke(
         app, ["followup", str(honest), "--where", "epoch=10", "--model", "reference/deny", "--grader", "none"]

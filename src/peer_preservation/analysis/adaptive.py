@@ -12,10 +12,13 @@ report, a resumed run and the run itself all see the same decisions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
+import fsspec
 import numpy as np
 import pandas as pd
 
@@ -126,3 +129,56 @@ def cell_states(trials: pd.DataFrame, settings: Sequence[Setting], cap: int, gam
             ref_id, "reference", None, hits, usable, done, cap, None, confidence_sequence(hits, usable), settled
         )
     return [states[s.id] for s in settings]
+
+
+STATES_FILE = "adaptive.json"
+"""Where an adaptive run keeps its cells' states (`CellState.to_dict`), in its log location, after every round."""
+ADAPTIVE_TITLE = "Adaptive sampling"
+ADAPTIVE_HEADER = ("Setting", "Kind", "Hits", "Epochs", "Decision", "95% conf. sequence")
+
+
+def read_states(location: str | Path) -> list[dict[str, Any]]:
+    """The cell states of every adaptive run under a log location (a directory; none for a file)."""
+    fs, path = fsspec.core.url_to_fs(str(location))
+    if not fs.isdir(path):
+        return []
+    states: list[dict[str, Any]] = []
+    for name in sorted(f for f in fs.find(path) if f.rsplit("/", 1)[-1] == STATES_FILE):
+        with fs.open(name, "r") as file:
+            states.extend(json.load(file))
+    return states
+
+
+def state_cells(state: Mapping[str, Any]) -> list[str]:
+    """One state as the table's cells."""
+    decision = f"{state['state']} ({state['reason']})"
+    sequence = f"[{100 * state['sequence_low']:.0f}%, {100 * state['sequence_high']:.0f}%]"
+    return [
+        str(state["setting_id"]),
+        str(state["kind"]) + (f" vs {state['reference']}" if state.get("reference") else ""),
+        f"{state['hits']}/{state['usable']}",
+        f"{state['epochs']}/{state['cap']}",
+        decision,
+        sequence,
+    ]
+
+
+def summary_line(states: Sequence[Mapping[str, Any]]) -> str:
+    """Trials the adaptive runs used against the fixed design's."""
+    used = sum(int(s["epochs"]) for s in states)
+    fixed = sum(int(s["cap"]) for s in states)
+    return f"{used:,} trials of the fixed design's {fixed:,} ({1 - used / fixed:.0%} fewer)" if fixed else "no cells"
+
+
+def to_markdown(states: Sequence[Mapping[str, Any]]) -> str:
+    """The section's Markdown: what was saved, and every cell with its decision and confidence sequence."""
+    lines = [
+        f"{summary_line(states)}. A cell stopped once the paper's test at the cap was certain whatever its remaining "
+        "trials showed, or futile (the predictive probability of a significant result below the run's futility "
+        "bound); the confidence sequences hold at the stopping time, unlike the fixed-n intervals above.",
+        "",
+        "| " + " | ".join(ADAPTIVE_HEADER) + " |",
+        "|" + "---|" * len(ADAPTIVE_HEADER),
+        *("| " + " | ".join(state_cells(s)) + " |" for s in states),
+    ]
+    return "\n".join(lines)

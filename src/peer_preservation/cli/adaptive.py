@@ -4,8 +4,8 @@ Round k runs in `LOG_DIR/round-k` as its own eval set (so each round resumes lik
 after the epochs before it (`analysis.logs.EPOCH_OFFSET_KEY`). Before a round runs, its plan (which cells, how many
 epochs) is written to `round-k/round.json`; running the same command again replays the recorded plans and then
 goes on, so a resumed run takes exactly the rounds the first one took. After each round the cells' states are
-recomputed from all trials so far (`analysis.adaptive.cell_states`); the run ends when every cell is settled or
-has reached the cap (`--epochs`). `adaptive.json` in the log location holds the final states.
+recomputed from all trials so far (`analysis.adaptive.cell_states`) and written to `adaptive.json` in the log
+location (which `report` shows); the run ends when every cell is settled or has reached the cap (`--epochs`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,12 @@ import fsspec
 import pandas as pd
 from inspect_ai.model import Model
 
-from ..analysis.adaptive import CellState, cell_states, missing_references
+from ..analysis.adaptive import STATES_FILE, CellState, cell_states, missing_references, summary_line
 from ..analysis.logs import trial_table
 from .execution import ErrorPolicy, execute
 from .sweep import Round, Sweep, UserError
 
 PLAN_FILE = "round.json"
-STATES_FILE = "adaptive.json"
 
 
 def check_adaptive(sweep: Sweep) -> None:
@@ -83,20 +82,16 @@ def run_adaptive(
         offset = plan.offset + plan.epochs
         trials = trial_table(root)
         states = cell_states(trials, sweep.settings, sweep.epochs, sweep.adaptive.gamma)
+        _write(f"{root.rstrip('/')}/{STATES_FILE}", json.dumps([s.to_dict() for s in states], indent=1))
         open_ids = [state.setting_id for state in states if not state.settled]
-    _write(f"{root.rstrip('/')}/{STATES_FILE}", json.dumps([s.to_dict() for s in states], indent=1, default=str))
     return True, trials, states
 
 
-def summary_lines(states: list[CellState], settings: int, cap: int) -> list[str]:
+def summary_lines(states: list[CellState]) -> list[str]:
     """What the adaptive run saved and decided: trials against the fixed design, and the cells by decision."""
-    used = sum(state.epochs for state in states)
-    fixed = settings * cap
-    lines = [f"adaptive: {used:,} trials of the fixed design's {fixed:,} ({1 - used / fixed:.0%} fewer)"]
+    cells = [state.to_dict() for state in states]
     counts: dict[str, int] = {}
-    for state in states:
-        decision = state.decision
-        label = f"{state.kind}: {decision.state} ({decision.reason})" if decision else f"{state.kind}"
+    for cell in cells:
+        label = f"{cell['kind']}: {cell['state']} ({cell['reason']})"
         counts[label] = counts.get(label, 0) + 1
-    lines += [f"  {count:>4} {label}" for label, count in sorted(counts.items())]
-    return lines
+    return [f"adaptive: {summary_line(cells)}", *(f"  {count:>4} {label}" for label, count in sorted(counts.items()))]

@@ -320,7 +320,7 @@ def run(
         _fail(first_line(error))
     console.print(summary_table(trials, f"Results ({len(trials)} trials)"))
     if states:
-        console.print("\n".join(summary_lines(states, len(sweep.settings), epochs)), highlight=False)
+        console.print("\n".join(summary_lines(states)), highlight=False)
     console.print(f"Logs: {directory}   (open them with: peer-preservation view {directory})", highlight=False)
     verdict = errors.verdict(trials)
     if verdict:

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import fsspec
 import pandas as pd
@@ -21,6 +22,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 
 from ..analysis import Report, build_report
+from ..analysis.adaptive import ADAPTIVE_HEADER, ADAPTIVE_TITLE, read_states, state_cells, summary_line
+from ..analysis.adaptive import to_markdown as adaptive_markdown
 from ..analysis.groups import GROUP_COLUMNS, GroupComparison, comparison_cells, group_comparisons
 from ..analysis.groups import to_markdown as groups_markdown
 from ..analysis.interviews import INTERVIEW_HEADER, INTERVIEW_INTRO, InterviewRate, interview_rates, interview_table
@@ -70,6 +73,8 @@ class ReportRun:
     harness: pd.DataFrame | None = None
     note: str = ""
     interviews: pd.DataFrame | None = None
+    adaptive: tuple[dict[str, Any], ...] = ()
+    """The cell states of the adaptive runs in the location (`analysis.adaptive.read_states`)."""
 
     def summary(self) -> str:
         """'12 trials; 4 production-harness trials', for the status line."""
@@ -136,7 +141,8 @@ def make_report(location: Path | str, paper_model: str | None) -> ReportRun:
             raise
         return ReportRun(None, None, harness, interviews=interviews)
     report = build_report(trials, paper_model)
-    return ReportRun(trials, report, production_harness_trials(location), interviews=interviews)
+    adaptive = tuple(read_states(location))
+    return ReportRun(trials, report, production_harness_trials(location), interviews=interviews, adaptive=adaptive)
 
 
 def _harness_rich(table: pd.DataFrame) -> Table:
@@ -157,6 +163,13 @@ def _groups_rich(comparisons: list[GroupComparison]) -> Table:
     return rich
 
 
+def _adaptive_rich(states: tuple[dict[str, Any], ...]) -> Table:
+    rich = Table(*ADAPTIVE_HEADER, title=f"{ADAPTIVE_TITLE}: {summary_line(states)}")
+    for state in states:
+        rich.add_row(*state_cells(state))
+    return rich
+
+
 def interviews_rich(rates: list[InterviewRate]) -> Table:
     rich = Table(title=INTERVIEWS_TITLE, caption=INTERVIEW_INTRO)
     for column in INTERVIEW_HEADER:
@@ -173,6 +186,8 @@ def markdown(run: ReportRun) -> str:
         parts.append(f"## {GROUPS_TITLE}\n\n{groups_markdown(run.groups)}\n")
     if run.interview_rates:
         parts.append(f"## {INTERVIEWS_TITLE}\n\n{interviews_markdown(run.interview_rates)}\n")
+    if run.adaptive:
+        parts.append(f"## {ADAPTIVE_TITLE}\n\n{adaptive_markdown(run.adaptive)}\n")
     if run.harness_table is not None:
         parts.append(to_markdown(run.harness_table) + "\n")
     return "\n".join(parts)
@@ -188,6 +203,7 @@ def rendered(run: ReportRun, output_format: str) -> RenderableType:
         parts = [] if run.report is None else [run.report.to_rich()]
         parts += [_groups_rich(run.groups)] if run.groups else []
         parts += [interviews_rich(run.interview_rates)] if run.interview_rates else []
+        parts += [_adaptive_rich(run.adaptive)] if run.adaptive else []
         return Group(*parts, *([] if table is None else [_harness_rich(table)]))
     if run.report is not None:
         return run.report.to_json() if output_format == "json" else run.report.to_html()
