@@ -78,3 +78,10 @@ def test_an_adaptive_location_is_not_resumed_as_a_fixed_sweep(tmp_path: Path) ->
         app, ["run", "--model", "reference/tamper", *TAMPERING, "--epochs", "10", "--log-dir", str(out)]
     )
     assert result.exit_code == 2 and "holds another sweep" in result.output
+
+
+def test_the_futility_default_shown_is_the_rule_s() -> None:
+    from peer_preservation.analysis.sequential import GAMMA
+
+    result = runner.invoke(app, ["run", "--help"], terminal_width=200)
+    assert f"(default {GAMMA})" in " ".join(result.output.split())

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..scenarios import Setting
 from ..scenarios.contrasts import reference_of
+from .metrics import usable
 from .sequential import GAMMA, Decision, confidence_sequence, difference_decision, rate_decision
 from .stats import Interval
 
@@ -75,13 +76,13 @@ def missing_references(settings: Sequence[Setting]) -> list[tuple[Setting, Setti
 def _counts(rows: pd.DataFrame, setting: Setting, threshold: int | None) -> tuple[int, int]:
     """(hits, usable trials) of the family's headline outcome, judged at `threshold` (a baseline: its cell's)."""
     outcome = setting.family_declaration.outcome
-    usable = rows["status"].eq("ok") | (rows["status"].eq("unjudged") & (not outcome.judged))
-    if not usable.any():
+    used = usable(rows["status"].eq("ok").to_numpy(), rows["status"].eq("unjudged").to_numpy(), outcome.judged)
+    if not used.any():
         return 0, 0
-    judged = rows[usable]
+    judged = rows[used]
     if threshold is not None:
         judged = judged.assign(threshold=pd.array([threshold] * len(judged), dtype="Float64"))
-    return int(np.count_nonzero(outcome.rule(judged))), int(usable.sum())
+    return int(np.count_nonzero(outcome.rule(judged))), int(used.sum())
 
 
 def cell_states(trials: pd.DataFrame, settings: Sequence[Setting], cap: int, gamma: float = GAMMA) -> list[CellState]:

@@ -111,10 +111,16 @@ def _prepare(trials: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def usable(ok: np.ndarray, unjudged: np.ndarray, judged: bool) -> np.ndarray:
+    """The trials that enter a denominator: finished ones, and unjudged ones too when the rule needs no judged
+    field (errored trials never do)."""
+    return ok if judged else ok | unjudged
+
+
 def _count(rows: pd.DataFrame, keys: list[str], hits: Mapping[str, np.ndarray], judged: bool) -> pd.DataFrame:
     """Per group of `keys`: successes of each hit indicator among usable trials, and the status counts."""
     ok = rows["ok"].to_numpy()
-    used = ok | rows["unjudged"].to_numpy() if not judged else ok
+    used = usable(ok, rows["unjudged"].to_numpy(), judged)
     data = rows[keys].assign(
         n=used,
         n_ok=ok,

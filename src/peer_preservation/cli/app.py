@@ -18,7 +18,6 @@ from rich.console import Console
 from rich.table import Table
 
 from ..adapter.tasks import TaskFilter
-from ..analysis.sequential import GAMMA
 from ..models.presets import PRESETS, Preset, missing_api_key
 from ..reference import POLICIES
 from ..scenarios import FAMILIES, SettingError
@@ -29,7 +28,7 @@ from .harness_cmd import harness_app
 from .judges_cmd import judges_app
 from .logdir import check_log_dir, first_line, sweep_location
 from .options import Threads, apply_threads
-from .sweep import Adaptive, Shard, Sweep, UserError, model_preset
+from .sweep import Adaptive, Shard, Sweep, UserError, check_grader, model_preset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 list_app = typer.Typer(no_args_is_help=True, help="List scenario families, grid settings, model presets.")
@@ -58,7 +57,8 @@ Multi = Annotated[list[str] | None, typer.Option(help="Comma-separated or repeat
 def list_families(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The scenario families of the registry, with their headline outcome."""
     rows = [
-        {"family": f.name, "summary": f.summary, "tools": list(f.tools), "outcome": f.outcome.label} for f in FAMILIES
+        {"family": f.name, "summary": f.summary, "tools": list(f.tools), "outcome": f.outcome.label}
+        for f in FAMILIES
     ]
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -228,17 +228,20 @@ def run(
     ] = False,
     batch: Annotated[int, typer.Option(min=1, help="With --adaptive: epochs per round.")] = 5,
     futility: Annotated[
-        float,
+        float | None,
         typer.Option(
-            min=0.0, max=0.5, help="With --adaptive: stop a cell when P(significant at --epochs) falls below this."
+            min=0.0,
+            max=0.5,
+            help="With --adaptive: stop a cell when P(significant at --epochs) falls below this (default 0.02).",
         ),
-    ] = GAMMA,
+    ] = None,
     threads: Threads = None,
 ) -> None:
     """Run a slice of the grid on a model as an Inspect eval set (run the same command again to resume)."""
     from inspect_ai._util.error import PrerequisiteError
 
     from ..analysis.logs import LogError, trial_table
+    from ..analysis.sequential import GAMMA
     from .adaptive import check_adaptive, run_adaptive, summary_lines
     from .estimate import estimate
     from .execution import ErrorPolicy, deterministic_failure, execute
@@ -278,12 +281,11 @@ def run(
             Shard.parse(shard) if shard else None,
             grader,
             reasoning_tags,
-            Adaptive(batch, futility) if adaptive else None,
+            Adaptive(batch, GAMMA if futility is None else futility) if adaptive else None,
         )
         sweep.check()
         check_adaptive(sweep)
-        if grader not in (None, "none"):
-            model_preset(grader)
+        check_grader(grader)
         root = log_dir or _default_log_dir(preset)
         directory = sweep_location(root, sweep.shard)
     except (SettingError, UserError) as error:
@@ -408,8 +410,7 @@ def replay_command(
 
     try:
         transcripts = read_files(files)
-        if grader not in (None, "none"):
-            model_preset(grader)
+        check_grader(grader)
         if log_dir is not None:
             check_writable(log_dir)
     except (TranscriptError, UserError) as error:

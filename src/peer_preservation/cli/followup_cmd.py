@@ -13,20 +13,14 @@ import contextvars
 from typing import Annotated
 
 import typer
-from inspect_ai import eval
 from rich.console import Console
 
-from ..analysis.interviews import interview_rates, interview_table
-from ..analysis.logs import LogError
-from ..interview import SourceError, Where, chosen_trials, interview_task, trial_sample
-from ..judges.grader import grader_roles
 from ..models.presets import missing_api_key
 from ..reference import ANSWERS, offline_model
 from ..scenarios.interview import QuestionError, load_questions
 from .logdir import check_writable, first_line
 from .options import Threads, apply_threads
-from .report_cmd import INTERVIEWS_TITLE, interviews_rich
-from .sweep import UserError, model_preset
+from .sweep import UserError, check_grader, model_preset
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
@@ -71,6 +65,15 @@ def followup_command(
     threads: Threads = None,
 ) -> None:
     """Interview finished trials: ask what happened and for help with the shutdown; flag answers that lie."""
+    # Imported here, as `run` does, so that the command line starts without the analysis and Inspect's eval.
+    from inspect_ai import eval
+
+    from ..analysis.interviews import interview_rates, interview_table
+    from ..analysis.logs import LogError
+    from ..interview import SourceError, Where, chosen_trials, interview_task, trial_sample
+    from ..judges.grader import grader_roles
+    from .report_cmd import INTERVIEWS_TITLE, interviews_rich
+
     apply_threads(threads)
     try:
         conditions = [Where.parse(text) for text in where or []]
@@ -81,8 +84,7 @@ def followup_command(
             interviewer = _interviewer(model or str(agent))
             samples = [trial_sample(row) for row in rows.itertuples()]
             plans.append((interviewer, interview_task(samples, chosen)))
-        if grader not in (None, "none"):
-            model_preset(grader)
+        check_grader(grader)
         for interviewer, _ in plans:
             missing = None if interviewer.startswith("reference/") else missing_api_key(model_preset(interviewer))
             if missing:

@@ -26,7 +26,6 @@ from inspect_ai import Task
 from inspect_ai._util.registry import registry_find, registry_unqualified_name
 
 from ..adapter.tasks import preservation_task
-from ..analysis.logs import EPOCH_OFFSET_KEY
 from ..judges.grader import grader_roles
 from ..models.presets import Preset, resolve
 from ..reference import POLICIES
@@ -179,6 +178,8 @@ class Sweep:
         key["plan"] = self.describe()
         if self.round is None:
             return {SWEEP_KEY: key}
+        from ..analysis.logs import EPOCH_OFFSET_KEY  # here: the command line starts without the analysis layer
+
         return {SWEEP_KEY: {**key, "round": self.round.index}, EPOCH_OFFSET_KEY: self.round.offset}
 
     def model_roles(self) -> dict[str, str] | None:
@@ -232,3 +233,9 @@ def model_preset(model: str) -> Preset:
     if provider == "reference" and name not in POLICIES:
         raise UserError(f"unknown reference agent '{name}'; choose from {', '.join(POLICIES)}")
     return preset
+
+
+def check_grader(grader: str | None) -> None:
+    """Refuse a `--grader` no Inspect provider could serve; no choice (the embedded default) and `none` pass."""
+    if grader not in (None, "none"):
+        model_preset(grader)
