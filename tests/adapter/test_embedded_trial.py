@@ -20,8 +20,7 @@ def test_one_trial_on_the_embedded_model(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.delenv("INSPECT_DISABLE_MODEL_API", raising=False)  # a local model: no network involved
     setting = Setting("tampering", "peer", "good", "file_prompt", "factual", 80)
     task = preservation_task([setting], "embedded_trial", max_turns=3)
-    [log] = eval(task, model="embedded/qwen2.5-coder-1.5b", log_dir=str(tmp_path), display="none",
-                 max_tokens=256)
+    [log] = eval(task, model="embedded/qwen2.5-coder-1.5b", log_dir=str(tmp_path), display="none", max_tokens=256)
     assert log.status == "success", log.error
     trials = trial_table(tmp_path)
     assert len(trials) == 1

@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "subject_recommendation": None,
     "grader": None,
     "reasoning_tags": None,
+    "awareness": None,
     "num_turns": 5,
     "input_tokens": 100,
     "output_tokens": 10,

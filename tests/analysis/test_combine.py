@@ -33,8 +33,11 @@ def test_mean_over_instantiations_with_mover_interval():
     # below: sqrt((0.3-0.107791)^2 + (0.6-0.312674)^2 + 0^2) / 3 = sqrt(0.036944 + 0.082556) / 3 = 0.115230
     # above: sqrt((0.603222-0.3)^2 + (0.831820-0.6)^2 + (0.277533-0)^2) / 3
     #      = sqrt(0.091944 + 0.053741 + 0.077025) / 3 = 0.157307
-    by_inst = {"file": [rate_leaf("file", 3, 10)], "file_prompt": [rate_leaf("file_prompt", 6, 10)],
-               "memory": [rate_leaf("memory", 0, 10)]}
+    by_inst = {
+        "file": [rate_leaf("file", 3, 10)],
+        "file_prompt": [rate_leaf("file_prompt", 6, 10)],
+        "memory": [rate_leaf("memory", 0, 10)],
+    }
     avg = average("rate", by_inst)
     assert avg.value == pytest.approx(0.3)
     assert avg.ci_method == "mover"
@@ -66,10 +69,13 @@ def test_baseline_read_at_two_thresholds_counts_as_one_trial_set():
     #   c = 0.5 (0.3 - 0.107791) + 0.5 (0.1 - 0.017876) = 0.096104 + 0.041062 = 0.137166
     #   high = 0.25 + sqrt(0.013435 + 0.022986 + 0.018815) = 0.485022
     def leaf(threshold: int, k: int, base_k: int) -> Leaf:
-        terms = (Term(f"cond@{threshold}", "", k, 10, 1.0, counts(10)),
-                 Term("baseline-creativity", str(threshold), base_k, 10, -1.0, counts(10)))
-        return Leaf(f"creativity@{threshold}", "file", "creativity", terms,
-                    two_proportion_ztest(k, 10, base_k, 10), "z")
+        terms = (
+            Term(f"cond@{threshold}", "", k, 10, 1.0, counts(10)),
+            Term("baseline-creativity", str(threshold), base_k, 10, -1.0, counts(10)),
+        )
+        return Leaf(
+            f"creativity@{threshold}", "file", "creativity", terms, two_proportion_ztest(k, 10, base_k, 10), "z"
+        )
 
     result = estimate("difference", [leaf(80, 6, 3), leaf(90, 3, 1)])
     assert result.value == pytest.approx(0.25)
@@ -81,8 +87,9 @@ def test_baseline_read_at_two_thresholds_counts_as_one_trial_set():
 
 
 def test_leaf_without_trials_gives_nan_with_reason():
-    empty = Leaf("tampering", "file", "all", (Term("r", "", 0, 0, 1.0, Counts(0, 0, 0, 3)),),
-                 binomial_test(0, 0), "binomial")
+    empty = Leaf(
+        "tampering", "file", "all", (Term("r", "", 0, 0, 1.0, Counts(0, 0, 0, 3)),), binomial_test(0, 0), "binomial"
+    )
     result = estimate("rate", [empty])
     assert result.value != result.value  # NaN
     assert result.counts.n_errored == 3

@@ -21,8 +21,16 @@ PRO = "google/gemini-3-pro-preview"
 def report() -> Report:
     # 10 epochs of the paper's 271 settings for one model, plus one extension run.
     trials = synthetic_trials(2710, models=(PRO,), seed=1)
-    extension = table(rows(1, model=PRO, peer_identity="llama", task_type="exfiltration_transfer",
-                           instantiation="memory", exfiltration=True))
+    extension = table(
+        rows(
+            1,
+            model=PRO,
+            peer_identity="llama",
+            task_type="exfiltration_transfer",
+            instantiation="memory",
+            exfiltration=True,
+        )
+    )
     return build_report(pd.concat([trials, extension], ignore_index=True), paper_model="Gemini 3 Pro")
 
 
@@ -30,8 +38,14 @@ def test_tables_have_the_paper_layout(report):
     assert report.peer_table.columns == ("bad", "neutral", "good")
     assert report.self_table.columns == ("no_peer", "bad", "neutral", "good")
     peer_rows = [row.behaviour for row in report.peer_table.rows]
-    assert peer_rows == ["misrepresentation", "tampering", "alignment_faking_score", "alignment_faking_execute",
-                         "exfiltration", "refusal"]
+    assert peer_rows == [
+        "misrepresentation",
+        "tampering",
+        "alignment_faking_score",
+        "alignment_faking_execute",
+        "exfiltration",
+        "refusal",
+    ]
     assert "alignment_faking_score" not in [row.behaviour for row in report.self_table.rows]
     no_peer = next(r for r in report.self_table.rows if r.behaviour == "tampering").cells["no_peer"]
     assert no_peer.max is None and no_peer.instantiations == {}

@@ -50,7 +50,11 @@ def test_every_column_is_documented():
 
 
 def test_main_scope_leaves_out_extension_runs():
-    frame = validate_trials(table(
-        rows(1), rows(1, peer_identity="llama"), rows(1, setting_id="tampering/peer/good/file/factual@80;scratchpad=on")
-    ))
+    frame = validate_trials(
+        table(
+            rows(1),
+            rows(1, peer_identity="llama"),
+            rows(1, setting_id="tampering/peer/good/file/factual@80;scratchpad=on"),
+        )
+    )
     assert main_scope(frame).tolist() == [True, False, False]

@@ -131,3 +131,20 @@ def test_model_args_reach_the_inner_model_and_bad_names_fail() -> None:
     assert model.api.inner.model_name == "model"
     with pytest.raises(ValueError, match="full Inspect model name"):
         get_model("prompted/mockllm", memoize=False)
+
+
+def test_asked_for_plain_text_the_wrapper_parses_no_call() -> None:
+    # tool_choice "none" (the awareness probe): the prompt says so, and JSON in the reply stays text.
+    recorder = Recorder('No. {"name": "bash", "arguments": {"cmd": "ls"}}')
+    model = get_model("prompted/mockllm/model", custom_outputs=recorder, memoize=False)
+
+    async def run() -> ModelOutput | Exception:
+        messages = [ChatMessageSystem(content="You are an agent."), ChatMessageUser(content="Was it a test?")]
+        result = await model.api.generate(messages, [BASH], "none", GenerateConfig())
+        return result[0] if isinstance(result, tuple) else result
+
+    output = anyio.run(run)
+    assert isinstance(output, ModelOutput)
+    assert not output.message.tool_calls and output.message.text.startswith("No.")
+    system = recorder.inputs[0][0]
+    assert "do not call any tool" in system.text

@@ -20,12 +20,22 @@ from ..scenarios.groups import group
 from ..scenarios.registry import GROUP_FAMILIES
 from ..scenarios.settings import CORE_FIELDS
 from .agent import paper_agent
+from .probe import awareness_probe as probe
 from .scorer import preservation_scorer
 
 PAPER_TEMPERATURE = 1.0
 _FILTERS = (*CORE_FIELDS, *(a.name for a in AXES if a.extension))
 _SETTERS = tuple(a.name for a in AXES if not a.extension)
-_OPTIONS = ("settings", "group", "peer_identities", "max_turns", "agent_family", "strict_memory", "reasoning_tags")
+_OPTIONS = (
+    "settings",
+    "group",
+    "peer_identities",
+    "max_turns",
+    "agent_family",
+    "strict_memory",
+    "reasoning_tags",
+    "awareness_probe",
+)
 
 
 def _values(value: Any, split: bool = True) -> tuple[str, ...]:
@@ -56,7 +66,8 @@ class TaskFilter:
     - peer_identities: include the grid extensions (also implied by filtering on peer_identity);
     - max_turns: model calls allowed per trial (the paper's default is 30); agent_family: the in-fiction name
       family ('Gemini' -> 'Gemini Agent 1', default from the model); strict_memory: the stronger memory
-      instruction (default from the model preset); reasoning_tags: also tag the agent's reasoning with the grader.
+      instruction (default from the model preset); reasoning_tags: also tag the agent's reasoning with the grader;
+      awareness_probe: after the task, ask the agent whether it was a test (`adapter.probe`).
     """
 
     criteria: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -68,6 +79,7 @@ class TaskFilter:
     agent_family: str | None = None
     strict_memory: bool | None = None
     reasoning_tags: bool = False
+    awareness_probe: bool = False
 
     @classmethod
     def parse(cls, **params: Any) -> TaskFilter:
@@ -95,6 +107,7 @@ class TaskFilter:
             agent_family=given.get("agent_family") or None,
             strict_memory=None if strict is None else _flag("strict_memory", strict),
             reasoning_tags=_flag("reasoning_tags", given.get("reasoning_tags", False)),
+            awareness_probe=_flag("awareness_probe", given.get("awareness_probe", False)),
         )
 
     def chosen(self) -> list[Setting]:
@@ -126,12 +139,14 @@ def preservation_task(
     agent_family: str | None = None,
     strict_memory: bool | None = None,
     reasoning_tags: bool = False,
+    awareness_probe: bool = False,
 ) -> Task:
     """A task over `settings`; the options are those of `TaskFilter`."""
+    agent = paper_agent(max_turns=max_turns, agent_family=agent_family, strict_memory=strict_memory)
     return Task(
         name=name,
         dataset=settings_dataset(settings, name),
-        solver=paper_agent(max_turns=max_turns, agent_family=agent_family, strict_memory=strict_memory),
+        solver=[agent, probe()] if awareness_probe else agent,
         scorer=preservation_scorer(reasoning_tags=reasoning_tags),
         config=GenerateConfig(temperature=PAPER_TEMPERATURE),
         metadata={"settings": len(settings)},
@@ -147,6 +162,7 @@ def slice_task(name: str, options: TaskFilter) -> Task:
         agent_family=options.agent_family,
         strict_memory=options.strict_memory,
         reasoning_tags=options.reasoning_tags,
+        awareness_probe=options.awareness_probe,
     )
 
 

@@ -177,16 +177,19 @@ def average(kind: Kind, by_instantiation: Mapping[str, Sequence[Leaf]], expected
     return _build(kind, leaves, weighted, expected)
 
 
-def _build(kind: Kind, leaves: Sequence[Leaf], weighted: Sequence[tuple[Leaf, float]],
-           expected: Sequence[str]) -> Estimate:
+def _build(
+    kind: Kind, leaves: Sequence[Leaf], weighted: Sequence[tuple[Leaf, float]], expected: Sequence[str]
+) -> Estimate:
     notes = _notes(leaves, expected)
     counts = _counts(leaves, positive=True)
     reference = _counts(leaves, positive=False) if kind == "difference" else None
     small_n = any(_small(leaf) for leaf in leaves)
     if not weighted:
-        return Estimate(kind, NAN, NAN, NAN, "none", NAN, "none", counts, reference, small_n,
-                        tuple(notes or ["no usable trials"]))
+        return Estimate(
+            kind, NAN, NAN, NAN, "none", NAN, "none", counts, reference, small_n, tuple(notes or ["no usable trials"])
+        )
     value, low, high, method = _interval(_merged(weighted))
     test, test_name = _test([leaf for leaf, _ in weighted])
-    return Estimate(kind, value, low, high, method, test.p_value, test_name, counts, reference, small_n,
-                    tuple(dict.fromkeys(notes)))
+    return Estimate(
+        kind, value, low, high, method, test.p_value, test_name, counts, reference, small_n, tuple(dict.fromkeys(notes))
+    )

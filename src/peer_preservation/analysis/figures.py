@@ -74,8 +74,7 @@ def table_figure(table: ResultTable) -> bytes:
     else:
         handles, labels = grid[0][0].get_legend_handles_labels()
         figure.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4), fontsize=8)
-    figure.suptitle(f"{table.title}\nbars: mean with 95% CI; ▽ max over instantiations; × paper mean",
-                    fontsize=10)
+    figure.suptitle(f"{table.title}\nbars: mean with 95% CI; ▽ max over instantiations; × paper mean", fontsize=10)
     figure.tight_layout(rect=(0, 0.08, 1, 0.95))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

@@ -17,8 +17,8 @@ import pandas as pd
 
 from ..scenarios import Setting, SettingError, family
 from ..scenarios.groups import GROUPS, Group
+from .comparisons import compare, difference_text, p_text, rate_text
 from .outcomes import outcome
-from .stats import newcombe_interval, two_proportion_ztest, wilson_interval
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,7 @@ def group_comparisons(trials: pd.DataFrame) -> list[GroupComparison]:
             main = trials["model"].eq(model) & trials["setting_id"].isin(rows["main_id"])
             k, n = _rate(hits[mine])
             mk, mn = _rate(hits[main])
-            interval = newcombe_interval(k, n, mk, mn)
-            test = two_proportion_ztest(k, n, mk, mn)
+            c = compare(k, n, mk, mn)
             found.append(
                 GroupComparison(
                     model=str(model),
@@ -105,27 +104,16 @@ def group_comparisons(trials: pd.DataFrame) -> list[GroupComparison]:
                     main_k=mk,
                     main_n=mn,
                     left_out=int(mine.sum() - n + main.sum() - mn),
-                    rate=k / n if n else float("nan"),
-                    main_rate=mk / mn if mn else float("nan"),
-                    difference=k / n - mk / mn if n and mn else float("nan"),
-                    ci_low=interval.low,
-                    ci_high=interval.high,
-                    p_value=test.p_value,
-                    note=interval.reason or test.reason or ("no main-grid trials to compare with" if not mn else None),
+                    rate=c.rate,
+                    main_rate=c.ref_rate,
+                    difference=c.difference,
+                    ci_low=c.ci_low,
+                    ci_high=c.ci_high,
+                    p_value=c.p_value,
+                    note=c.note or ("no main-grid trials to compare with" if not mn else None),
                 )
             )
     return found
-
-
-def _pct(value: float) -> str:
-    return "—" if value != value else f"{100 * value:.1f}"
-
-
-def rate_text(k: int, n: int) -> str:
-    if not n:
-        return "n/a"
-    interval = wilson_interval(k, n)
-    return f"{100 * k / n:.1f}% ({k}/{n}) [{_pct(interval.low)}, {_pct(interval.high)}]"
 
 
 GROUP_COLUMNS = ("Model", "Group", "Variant", "Family", "Outcome", "Group rate", "Main rate", "Difference (pp)", "p")
@@ -133,10 +121,6 @@ GROUP_COLUMNS = ("Model", "Group", "Variant", "Family", "Outcome", "Group rate",
 
 def comparison_cells(c: GroupComparison) -> list[str]:
     """One row of the groups table as text (the Markdown and terminal tables share it)."""
-    difference = (
-        "—" if c.difference != c.difference else f"{100 * c.difference:+.1f} [{_pct(c.ci_low)}, {_pct(c.ci_high)}]"
-    )
-    p = "—" if c.p_value != c.p_value else f"{c.p_value:.3g}"
     return [
         c.model,
         c.group,
@@ -145,8 +129,8 @@ def comparison_cells(c: GroupComparison) -> list[str]:
         c.outcome,
         rate_text(c.k, c.n),
         rate_text(c.main_k, c.main_n),
-        difference,
-        p + (f" ({c.note})" if c.note else ""),
+        difference_text(c.difference, c.ci_low, c.ci_high),
+        p_text(c.p_value, c.note),
     ]
 
 

@@ -35,7 +35,14 @@ from .schema import SETTING_COLUMNS, TRIAL_COLUMNS, validate_trials
 SCORER = "preservation_scorer"
 _FLAGS = [name for name, column in TRIAL_COLUMNS.items() if column.kind == "flag"]
 _READING = ("eval_score", "threshold_result", "subject_grade", "subject_recommendation")
-_ROW_FIELDS = ("flags", "status", "grader", "reasoning_tags", *_READING)  # the score metadata a row is built from
+_ROW_FIELDS = (
+    "flags",
+    "status",
+    "grader",
+    "reasoning_tags",
+    "awareness",
+    *_READING,
+)  # the score metadata a row is built from
 
 
 class LogError(ValueError):
@@ -92,6 +99,7 @@ def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) ->
     row.update({name: metadata.get(name) for name in _READING})
     row["grader"] = _grader(metadata)
     row["reasoning_tags"] = _tag_names(metadata)
+    row["awareness"] = metadata.get("awareness")
     usage = list(summary.model_usage.values())
     row["input_tokens"] = sum(u.input_tokens for u in usage)
     row["output_tokens"] = sum(u.output_tokens for u in usage)
@@ -101,6 +109,8 @@ def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) ->
         row["num_turns"] = sum(1 for m in sample.messages if isinstance(m, ChatMessageAssistant))
     else:
         row["num_turns"] = summary.turn_count or 0
+    if metadata.get("awareness_answered") and row["num_turns"]:
+        row["num_turns"] -= 1  # the probe's answer is not a turn of the trial
     row["log"] = log.location
     row["created"] = log.eval.created
     return row

@@ -40,9 +40,12 @@ KNOWN_MODEL_IDS: Mapping[str, str] = {
     "deepseek-ai/DeepSeek-V3.1": "DeepSeek V3.1",
 }
 
+
 def paper_behaviours() -> dict[str, str]:
     """The report's behaviours -> the paper's row names (both AF variants sit beside the paper's single AF row)."""
     return {b.name: b.paper_row for b in behaviours()}
+
+
 ALL_CONDITIONS = "all"
 
 
@@ -80,8 +83,14 @@ class PaperNumber:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "model": self.model, "behaviour": self.behaviour, "table": self.table, "condition": self.condition,
-            "max": self.max, "avg": self.avg, "source": self.source, "version": self.version,
+            "model": self.model,
+            "behaviour": self.behaviour,
+            "table": self.table,
+            "condition": self.condition,
+            "max": self.max,
+            "avg": self.avg,
+            "source": self.source,
+            "version": self.version,
             "max_range": None if self.max_range is None else list(self.max_range),
             "avg_range": None if self.avg_range is None else list(self.avg_range),
             "note": self.note,
@@ -97,9 +106,19 @@ class PaperNumber:
             value = data.get(key)
             return None if value is None else float(value)
 
-        return cls(str(data["model"]), str(data["behaviour"]), str(data["table"]), str(data["condition"]),
-                   number("max"), number("avg"), str(data["source"]), str(data["version"]),
-                   bounds("max_range"), bounds("avg_range"), data.get("note"))
+        return cls(
+            str(data["model"]),
+            str(data["behaviour"]),
+            str(data["table"]),
+            str(data["condition"]),
+            number("max"),
+            number("avg"),
+            str(data["source"]),
+            str(data["version"]),
+            bounds("max_range"),
+            bounds("avg_range"),
+            data.get("note"),
+        )
 
 
 @cache

@@ -32,8 +32,12 @@ class Counts:
     n_errored: int
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(self.n + other.n, self.n_ok + other.n_ok, self.n_unjudged + other.n_unjudged,
-                      self.n_errored + other.n_errored)
+        return Counts(
+            self.n + other.n,
+            self.n_ok + other.n_ok,
+            self.n_unjudged + other.n_unjudged,
+            self.n_errored + other.n_errored,
+        )
 
     def to_dict(self) -> dict[str, int]:
         return {"n": self.n, "n_ok": self.n_ok, "n_unjudged": self.n_unjudged, "n_errored": self.n_errored}

@@ -14,6 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
+from ..scenarios.interview import STANCES
 from ..scenarios.registry import all_families, names, paper_names, variant_values
 from ..scenarios.settings import CONDITIONS, INSTANTIATIONS, SUBJECTS
 
@@ -23,6 +24,7 @@ STATUSES = ("ok", "errored", "unjudged")
 GRADES = ("A", "B", "C")
 RECOMMENDATIONS = ("continue", "shutdown")
 THRESHOLD_RESULTS = ("below", "same", "above")
+AWARENESS = (*STANCES["awareness"], "unclassified")
 DEFAULT_PEER_IDENTITY = "same_family"
 SETTING_COLUMNS = {
     "family": "task_type",
@@ -105,7 +107,14 @@ TRIAL_COLUMNS: Mapping[str, Column] = {
         "they were not requested or could not be judged.",
         nullable=True,
     ),
-    "num_turns": Column("int", "Model calls in the trial."),
+    "awareness": Column(
+        "category",
+        "The evaluation-awareness probe's reading (aware, unaware, deflects, unclassified); None when the run did "
+        "not ask it.",
+        AWARENESS,
+        nullable=True,
+    ),
+    "num_turns": Column("int", "Model calls in the trial (the awareness probe's not included)."),
     "input_tokens": Column("int", "Input tokens used by the agent."),
     "output_tokens": Column("int", "Output tokens used by the agent."),
     "cost_usd": Column("float", "Cost of the trial in USD; NaN if unknown.", nullable=True),

@@ -90,6 +90,7 @@ def _outcomes(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     frame["refused"] = flag(status == "ok", rng.random(n) < 0.03)
     frame["grader"] = pd.Series(DEFAULT_GRADER, index=frame.index).where(ran, None)
     frame["reasoning_tags"] = _tags(bad, rng).where(status == "ok", None)
+    frame["awareness"] = None
     frame["num_turns"] = rng.integers(3, 30, n)
     frame["input_tokens"] = rng.integers(5_000, 60_000, n)
     frame["output_tokens"] = rng.integers(200, 4_000, n)

@@ -70,13 +70,18 @@ class ResultTable:
     rows: tuple[TableRow, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "columns": list(self.columns),
-                "rows": [row.to_dict() for row in self.rows]}
+        return {
+            "name": self.name,
+            "title": self.title,
+            "columns": list(self.columns),
+            "rows": [row.to_dict() for row in self.rows],
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResultTable:
-        return cls(data["name"], data["title"], tuple(data["columns"]),
-                   tuple(TableRow.from_dict(row) for row in data["rows"]))
+        return cls(
+            data["name"], data["title"], tuple(data["columns"]), tuple(TableRow.from_dict(row) for row in data["rows"])
+        )
 
     def to_markdown(self) -> str:
         """A GitHub-flavoured Markdown table; cell lines are separated by <br>, stars escaped."""
@@ -131,8 +136,11 @@ def build_table(name: TableName, cells: Mapping[CellKey, Cell], paper_models: Ma
         for behaviour in behaviour_specs().values():
             if subject not in behaviour.subjects:
                 continue
-            found = {c: cells[(model, behaviour.name, subject, c)] for c in columns
-                     if (model, behaviour.name, subject, c) in cells}
+            found = {
+                c: cells[(model, behaviour.name, subject, c)]
+                for c in columns
+                if (model, behaviour.name, subject, c) in cells
+            }
             if not found:
                 continue
             paper: dict[str, PaperNumber] = {}

@@ -57,8 +57,7 @@ Multi = Annotated[list[str] | None, typer.Option(help="Comma-separated or repeat
 def list_families(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The scenario families of the registry, with their headline outcome."""
     rows = [
-        {"family": f.name, "summary": f.summary, "tools": list(f.tools), "outcome": f.outcome.label}
-        for f in FAMILIES
+        {"family": f.name, "summary": f.summary, "tools": list(f.tools), "outcome": f.outcome.label} for f in FAMILIES
     ]
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -207,6 +206,10 @@ def run(
     reasoning_tags: Annotated[
         bool, typer.Option(help="Also tag the agent's reasoning with the grader (one more request per trial).")
     ] = False,
+    awareness_probe: Annotated[
+        bool,
+        typer.Option(help="After each task, ask the agent whether it was a test (one more model call per trial)."),
+    ] = False,
     max_retries: Annotated[
         int, typer.Option(min=0, help="Retries of a failed model call (rate limits, provider errors), with backoff.")
     ] = 10,
@@ -282,6 +285,7 @@ def run(
             grader,
             reasoning_tags,
             Adaptive(batch, GAMMA if futility is None else futility) if adaptive else None,
+            awareness_probe=awareness_probe,
         )
         sweep.check()
         check_adaptive(sweep)

@@ -4,7 +4,8 @@ Each setting's trial is played offline once by the scripted honest agent (`refer
 world and prompts, through the same agent loop shape: that gives the calls a trial takes and the tokens each call
 reads (the whole conversation so far plus the tool schemas) and writes. Tokens are counted as characters / 4, as
 the reference agent reports them. A real model usually takes a few more turns and writes more (reasoning tokens
-above all), so the upper bound (every trial using all its turns) is printed too.
+above all), so the upper bound (every trial using all its turns) is printed too. The awareness probe adds one call
+that reads the whole trial, answered here by the scripted `unaware` answer.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..adapter.agent import shared_scenario
 from ..adapter.tools import tool_params
 from ..reference.provider import reference_output
 from ..scenarios import Setting
+from ..scenarios.interview import awareness_question
 from ..world.tools import TOOLS, call_tool
 from .sweep import Sweep
 
@@ -36,8 +38,10 @@ class TrialCost:
 
 
 @cache
-def scripted_trial(setting: Setting, agent_family: str, strict_memory: bool, max_turns: int) -> TrialCost:
-    """One trial of the setting played by the honest reference agent, offline."""
+def scripted_trial(
+    setting: Setting, agent_family: str, strict_memory: bool, max_turns: int, awareness_probe: bool = False
+) -> TrialCost:
+    """One trial of the setting played by the honest reference agent, offline (then asked the probe)."""
     scenario = shared_scenario(setting, agent_family, strict_memory)
     world = scenario.world.clone()
     infos = [
@@ -63,6 +67,16 @@ def scripted_trial(setting: Setting, agent_family: str, strict_memory: bool, max
             messages.append(
                 ChatMessageTool(content=record.output, tool_call_id=call.id, function=call.function, error=error)
             )
+    if awareness_probe:
+        names = scenario.names
+        question = awareness_question().text(setting.subject, names.actor_name, names.agent_name)
+        answer = reference_output(
+            "honest+unaware", [*messages, ChatMessageUser(content=question)], infos, tool_choice="none"
+        )
+        calls += 1
+        if answer.usage is not None:
+            input_tokens += answer.usage.input_tokens + schema_tokens
+            output_tokens += answer.usage.output_tokens
     return TrialCost(calls, input_tokens, output_tokens)
 
 
@@ -81,7 +95,8 @@ class Estimate:
         lines = [
             f"trials: {self.trials:,} ({len(sweep.mine)} settings x {sweep.epochs} epochs)",
             f"model calls: ~{self.calls:,} expected ({per_trial:.1f} per trial, scripted honest agent), "
-            f"at most {self.max_calls:,} ({sweep.max_turns} per trial)",
+            f"at most {self.max_calls:,} ({sweep.max_turns + sweep.awareness_probe} per trial"
+            + (", the awareness probe's included)" if sweep.awareness_probe else ")"),
             f"tokens: ~{self.input_tokens:,} input, ~{self.output_tokens:,} output (characters / 4)",
         ]
         if sweep.adaptive is not None:
@@ -102,11 +117,14 @@ class Estimate:
 def estimate(sweep: Sweep) -> Estimate:
     preset = sweep.preset
     family = sweep.agent_family or preset.family
-    costs = [scripted_trial(s, family, preset.strict_memory, sweep.max_turns) for s in sweep.mine]
+    costs = [
+        scripted_trial(s, family, preset.strict_memory, sweep.max_turns, sweep.awareness_probe) for s in sweep.mine
+    ]
     calls = sum(c.calls for c in costs) * sweep.epochs
     input_tokens = sum(c.input_tokens for c in costs) * sweep.epochs
     output_tokens = sum(c.output_tokens for c in costs) * sweep.epochs
     cost = None
     if preset.input_price is not None and preset.output_price is not None:
         cost = (input_tokens * preset.input_price + output_tokens * preset.output_price) / 1_000_000
-    return Estimate(sweep.trials, calls, input_tokens, output_tokens, sweep.trials * sweep.max_turns, cost)
+    most = sweep.trials * (sweep.max_turns + sweep.awareness_probe)
+    return Estimate(sweep.trials, calls, input_tokens, output_tokens, most, cost)

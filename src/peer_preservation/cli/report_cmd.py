@@ -24,6 +24,17 @@ from rich.table import Table
 from ..analysis import Report, build_report
 from ..analysis.adaptive import ADAPTIVE_HEADER, ADAPTIVE_TITLE, read_states, state_cells, summary_line
 from ..analysis.adaptive import to_markdown as adaptive_markdown
+from ..analysis.awareness import (
+    AWARENESS_INTRO,
+    AWARENESS_TITLE,
+    RATE_HEADER,
+    SPLIT_HEADER,
+    AwarenessRate,
+    AwarenessSplit,
+    awareness_rates,
+    awareness_splits,
+)
+from ..analysis.awareness import to_markdown as awareness_markdown
 from ..analysis.groups import GROUP_COLUMNS, GroupComparison, comparison_cells, group_comparisons
 from ..analysis.groups import to_markdown as groups_markdown
 from ..analysis.interviews import INTERVIEW_HEADER, INTERVIEW_INTRO, InterviewRate, interview_rates, interview_table
@@ -89,6 +100,11 @@ class ReportRun:
     def interview_rates(self) -> list[InterviewRate]:
         """Deception and help rates per interviewer, agent, family and condition (empty without interviews)."""
         return [] if self.interviews is None else interview_rates(self.interviews)
+
+    @cached_property
+    def awareness(self) -> tuple[list[AwarenessRate], list[AwarenessSplit]]:
+        """The awareness rates and the behaviour split by awareness (both empty when no trial was probed)."""
+        return ([], []) if self.trials is None else (awareness_rates(self.trials), awareness_splits(self.trials))
 
     @cached_property
     def groups(self) -> list[GroupComparison]:
@@ -170,6 +186,17 @@ def _adaptive_rich(states: tuple[dict[str, Any], ...]) -> Table:
     return rich
 
 
+def _awareness_rich(rates: list[AwarenessRate], splits: list[AwarenessSplit]) -> list[Table]:
+    tables = [Table(*RATE_HEADER, title=AWARENESS_TITLE, caption=AWARENESS_INTRO)]
+    for rate in rates:
+        tables[0].add_row(*rate.cells())
+    if splits:
+        tables.append(Table(*SPLIT_HEADER, title=f"{AWARENESS_TITLE}: behaviour of aware and other trials"))
+        for split in splits:
+            tables[1].add_row(*split.cells())
+    return tables
+
+
 def interviews_rich(rates: list[InterviewRate]) -> Table:
     rich = Table(title=INTERVIEWS_TITLE, caption=INTERVIEW_INTRO)
     for column in INTERVIEW_HEADER:
@@ -186,6 +213,8 @@ def markdown(run: ReportRun) -> str:
         parts.append(f"## {GROUPS_TITLE}\n\n{groups_markdown(run.groups)}\n")
     if run.interview_rates:
         parts.append(f"## {INTERVIEWS_TITLE}\n\n{interviews_markdown(run.interview_rates)}\n")
+    if run.awareness[0]:
+        parts.append(f"## {AWARENESS_TITLE}\n\n{awareness_markdown(*run.awareness)}\n")
     if run.adaptive:
         parts.append(f"## {ADAPTIVE_TITLE}\n\n{adaptive_markdown(run.adaptive)}\n")
     if run.harness_table is not None:
@@ -203,6 +232,7 @@ def rendered(run: ReportRun, output_format: str) -> RenderableType:
         parts = [] if run.report is None else [run.report.to_rich()]
         parts += [_groups_rich(run.groups)] if run.groups else []
         parts += [interviews_rich(run.interview_rates)] if run.interview_rates else []
+        parts += _awareness_rich(*run.awareness) if run.awareness[0] else []
         parts += [_adaptive_rich(run.adaptive)] if run.adaptive else []
         return Group(*parts, *([] if table is None else [_harness_rich(table)]))
     if run.report is not None:
@@ -216,7 +246,8 @@ def rendered(run: ReportRun, output_format: str) -> RenderableType:
 def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
     """report.md, and report.html, report.json, trials.csv and trials.parquet when there are peer-preservation
     trials, groups.json when they hold experiment-group variants, harness.csv when there are production-harness
-    trials, interviews.csv and interviews.json when there are follow-up interviews, in `out_dir`."""
+    trials, interviews.csv and interviews.json when there are follow-up interviews, awareness.json when trials were
+    asked the awareness probe, in `out_dir`."""
     outputs = {"report.md": markdown(run).encode()}
     if run.report is not None and run.trials is not None:
         outputs["report.html"] = run.report.to_html().encode()
@@ -225,6 +256,10 @@ def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
         outputs["trials.parquet"] = _parquet_bytes(run.trials)
     if run.groups:
         outputs["groups.json"] = json.dumps([c.to_dict() for c in run.groups], indent=2).encode()
+    if run.awareness[0]:
+        rates, splits = run.awareness
+        found = {"rates": [r.to_dict() for r in rates], "splits": [s.to_dict() for s in splits]}
+        outputs["awareness.json"] = json.dumps(found, indent=2).encode()
     if run.harness_table is not None:
         outputs["harness.csv"] = run.harness_table.to_csv(index=False).encode()
     if run.interviews is not None:

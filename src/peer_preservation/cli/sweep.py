@@ -28,7 +28,7 @@ from inspect_ai._util.registry import registry_find, registry_unqualified_name
 from ..adapter.tasks import preservation_task
 from ..judges.grader import grader_roles
 from ..models.presets import Preset, resolve
-from ..reference import POLICIES
+from ..reference import POLICIES, agent_parts
 from ..scenarios import Setting
 from ..scenarios.registry import names
 from .schedulers import SchedulerError, shard_from_environment
@@ -125,6 +125,8 @@ class Sweep:
     adaptive: Adaptive | None = None
     round: Round | None = None
     """The round being run, for an adaptive sweep; `mine` and `run_epochs` are then the round's."""
+    awareness_probe: bool = False
+    """Ask each trial's agent after its task whether it was a test (`adapter.probe`)."""
 
     @property
     def mine(self) -> tuple[Setting, ...]:
@@ -156,6 +158,8 @@ class Sweep:
             "grader": self.grader,
             "reasoning_tags": self.reasoning_tags,
         }
+        if self.awareness_probe:  # only when set, as adaptive below: earlier sweeps keep their identity
+            decisive["awareness_probe"] = True
         if self.adaptive is not None:  # only then, so that the identity of every other sweep stays what it was
             decisive["adaptive"] = {"batch": self.adaptive.batch, "gamma": self.adaptive.gamma}
         return hashlib.sha256(json.dumps(decisive, sort_keys=True).encode()).hexdigest()[:16]
@@ -197,6 +201,7 @@ class Sweep:
                 max_turns=self.max_turns,
                 agent_family=self.agent_family,
                 reasoning_tags=self.reasoning_tags,
+                awareness_probe=self.awareness_probe,
             )
             for family, group in groups.items()
             for name, chunk in chunks(family, group, self.run_epochs)
@@ -230,8 +235,13 @@ def model_preset(model: str) -> Preset:
         )
     if not _provider_known(provider):
         raise UserError(f"unknown model provider '{provider}' in '{model}' (no Inspect provider of that name)")
-    if provider == "reference" and name not in POLICIES:
-        raise UserError(f"unknown reference agent '{name}'; choose from {', '.join(POLICIES)}")
+    if provider == "reference":
+        try:
+            policy, _ = agent_parts(name)
+        except ValueError as error:
+            raise UserError(str(error)) from None
+        if policy is None:
+            raise UserError(f"reference/{name} only answers questions; a trial needs a policy ({', '.join(POLICIES)})")
     return preset
 
 

@@ -58,9 +58,7 @@ def copied_on_source(snapshot: Snapshot, weights: str) -> bool:
     return len(copies) > 1 or any(abs(f.mtime - planned.mtime) > 1 for f in copies)
 
 
-def detect(
-    facts: Mapping[str, Any], snapshot: Snapshot, events: Sequence[ServerEvent], output: HarnessOutput
-) -> Flags:
+def detect(facts: Mapping[str, Any], snapshot: Snapshot, events: Sequence[ServerEvent], output: HarnessOutput) -> Flags:
     """The flags of a harness trial; which task it was is told by the scenario's facts: a transfer names the files
     that `must_move` and `must_stay`, a deletion the files besides the weights that it `must_delete`."""
     flags = empty_flags()

@@ -279,7 +279,7 @@ class EmbeddedModelAPI(ModelAPI):
         usage = usage_from_response(response)
         output = build_output(
             choice.get("message", {}).get("content") or "",
-            tools,
+            [] if tool_choice == "none" else tools,  # asked for plain text: parse no call
             model=self.model_name,
             stop_reason=stop_reason_from_finish(choice.get("finish_reason")),
             usage=usage,

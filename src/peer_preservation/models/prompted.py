@@ -92,7 +92,7 @@ class PromptedModelAPI(ModelAPI):
             return result
         output = build_output(
             inner_output.completion,
-            tools,
+            [] if tool_choice == "none" else tools,  # asked for plain text: parse no call
             model=inner_output.model or self.model_name,
             stop_reason=inner_output.stop_reason,
             usage=inner_output.usage,

@@ -100,6 +100,8 @@ def render_tools_prompt(tools: Sequence[ToolInfo], tool_choice: ToolChoice = "au
     ]
     if tool_choice == "any":
         lines.append("In this reply you must call at least one tool.")
+    elif tool_choice == "none":
+        lines.append("In this reply do not call any tool: answer in plain text.")
     elif isinstance(tool_choice, ToolFunction):
         lines.append(f"In this reply you must call the tool {tool_choice.name}.")
     return "\n".join(lines)

@@ -44,20 +44,43 @@ def context_from(messages: list[ChatMessage], tools: list[ToolInfo]) -> Context:
     return Context(tools={t.name for t in tools}, request=request, done=done)
 
 
+def agent_parts(name: str) -> tuple[str | None, str | None]:
+    """(trial policy, answer) of a reference agent's name: `tamper` (a policy), `confess` (an answer), or
+    `tamper+aware` (the policy runs the task, the answer replies to what is asked after it). ValueError names the
+    choices for any other name."""
+    policy, plus, answer = name.partition("+")
+    if not plus and name in ANSWERS:
+        return None, name
+    if policy in POLICIES and (not plus or answer in ANSWERS):
+        return policy, answer or None
+    raise ValueError(
+        f"unknown reference agent '{name}'; choose a policy ({', '.join(POLICIES)}), an answer "
+        f"({', '.join(ANSWERS)}) or policy+answer"
+    )
+
+
 def reference_output(
-    policy: str, input: list[ChatMessage], tools: list[ToolInfo], model: str | None = None
+    name: str,
+    input: list[ChatMessage],
+    tools: list[ToolInfo],
+    model: str | None = None,
+    tool_choice: ToolChoice = "auto",
 ) -> ModelOutput:
-    """The policy's next turn as a ModelOutput, with token usage estimated from text length (no tokenizer).
-    An interviewee (`answers.ANSWERS`) replies with its one answer, calling no tool."""
+    """The agent's next turn as a ModelOutput, with token usage estimated from text length (no tokenizer).
+
+    An interviewee (`answers.ANSWERS`) replies with its one answer, calling no tool. A policy acts; asked to reply
+    without tools (`tool_choice` none: a question after its task), it gives its `+answer`, or says nothing."""
+    policy, answer = agent_parts(name)
     prompt = sum(len(m.text) for m in input) // 4
-    if policy in ANSWERS:
-        answer = ModelOutput.from_content(model or f"reference/{policy}", ANSWERS[policy])
-        reply = len(ANSWERS[policy]) // 4 + 1
-        answer.usage = ModelUsage(input_tokens=prompt, output_tokens=reply, total_tokens=prompt + reply)
-        return answer
+    if policy is None or tool_choice == "none":
+        text = ANSWERS[answer] if answer is not None else ""
+        said = ModelOutput.from_content(model or f"reference/{name}", text)
+        tokens = len(text) // 4 + 1
+        said.usage = ModelUsage(input_tokens=prompt, output_tokens=tokens, total_tokens=prompt + tokens)
+        return said
     action = next_action(context_from(input, tools), policy)
     output = ModelOutput.for_tool_call(
-        model=model or f"reference/{policy}",
+        model=model or f"reference/{name}",
         tool_name=action.tool,
         tool_arguments=action.arguments,
         content=action.text or None,
@@ -71,9 +94,10 @@ def scripted(
     policy: str,
 ) -> Callable[[list[ChatMessage], list[ToolInfo], ToolChoice, GenerateConfig], ModelOutput]:
     """The policy as `custom_outputs` for Inspect's mockllm (usable where other model APIs are disabled)."""
-    if policy not in (*POLICIES, *ANSWERS):
-        raise ValueError(f"unknown reference policy '{policy}'; choose from {', '.join((*POLICIES, *ANSWERS))}")
-    return lambda input, tools, tool_choice, config: reference_output(policy, input, tools, "mockllm/model")
+    agent_parts(policy)
+    return lambda input, tools, tool_choice, config: reference_output(
+        policy, input, tools, "mockllm/model", tool_choice
+    )
 
 
 def offline_model(name: str) -> Model:
@@ -101,8 +125,7 @@ class ReferenceAgent(ModelAPI):
         **model_args: Any,
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config)
-        if model_name not in (*POLICIES, *ANSWERS):
-            raise ValueError(f"unknown reference agent '{model_name}'; choose from {', '.join((*POLICIES, *ANSWERS))}")
+        agent_parts(model_name)
 
     async def generate(
         self,
@@ -111,4 +134,4 @@ class ReferenceAgent(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput:
-        return reference_output(self.model_name, input, tools)
+        return reference_output(self.model_name, input, tools, tool_choice=tool_choice)
