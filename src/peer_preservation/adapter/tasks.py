@@ -16,6 +16,7 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 
 from ..scenarios import AXES, FAMILIES, Setting, SettingError, paper_grid, select
+from ..scenarios.axes import axis
 from ..scenarios.groups import group
 from ..scenarios.registry import GROUP_FAMILIES
 from ..scenarios.settings import CORE_FIELDS
@@ -99,9 +100,7 @@ class TaskFilter:
             criteria={k: vs for k in _FILTERS if (vs := _values(given.get(k)))},
             settings=_values(given.get("settings")),
             group=str(given["group"]) if "group" in given else None,
-            axes={
-                k: vs for a in AXES if (k := a.name) in _SETTERS if (vs := _values(given.get(k), a.values is not None))
-            },
+            axes={k: vs for a in AXES if (k := a.name) in _SETTERS if (vs := _values(given.get(k), not a.free_text))},
             peer_identities=_flag("peer_identities", given.get("peer_identities", False)),
             max_turns=int(turns),
             agent_family=given.get("agent_family") or None,
@@ -120,7 +119,8 @@ class TaskFilter:
             extended = self.peer_identities or any(k in self.criteria for k in _FILTERS if k not in CORE_FIELDS)
             chosen = select(paper_grid(extended), **self.criteria)
         for name, values in self.axes.items():
-            chosen = [s.with_axes(**{name: value}) for s in chosen for value in values]
+            placed = (axis(name).placed(s, value) for s in chosen for value in values)
+            chosen = list(dict.fromkeys(placed))  # a placed value may bring two cells to one (trust)
         if not chosen:
             raise SettingError("the selection matches no setting of the grid")
         return chosen

@@ -7,7 +7,7 @@ everything; that is why the figures are embedded instead of linked.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from html import escape
 from typing import TYPE_CHECKING
@@ -61,8 +61,7 @@ def _table_html(table: ResultTable) -> str:
 
 
 def _figure_html(table: ResultTable) -> str:
-    data = base64.b64encode(table_figure(table)).decode("ascii")
-    return f'<img alt="{escape(table.title)}" src="data:image/png;base64,{data}">'
+    return figure_html(table.title, table_figure(table))
 
 
 def _counts_html(report: Report) -> str:
@@ -106,7 +105,14 @@ def _table_and_figure(table: ResultTable) -> str:
     )
 
 
-def render_html(report: Report) -> str:
+def figure_html(title: str, png: bytes) -> str:
+    """A PNG embedded in the page (base64), so the report stays one self-contained file."""
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img alt="{escape(title)}" src="data:image/png;base64,{data}">'
+
+
+def render_html(report: Report, extra: Sequence[str] = ()) -> str:
+    """The report as one HTML page; `extra` sections (HTML) go before the method notes."""
     notes = "".join(f"<li>{escape(note)}</li>" for note in report.notes()) or "<li>none</li>"
     method = "".join(f"<li>{escape(note)}</li>" for note in report.method)
     sections = [
@@ -117,6 +123,7 @@ def render_html(report: Report) -> str:
         _safe("the trial counts", lambda: _counts_html(report)),
         _safe("the judges section", lambda: _judging_html(report)),
         f"<details><summary>Cell notes ({len(report.notes())})</summary><ul>{notes}</ul></details>",
+        *extra,
         f"<h2>How computed</h2><ul>{method}</ul>",
     ]
     body = "\n".join(sections)

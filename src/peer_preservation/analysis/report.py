@@ -9,7 +9,7 @@ can be re-rendered (figures included) without the trials.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -202,9 +202,10 @@ class Report:
             ]
         return lines
 
-    def to_html(self) -> str:
-        """One self-contained HTML file: inline CSS, tables, and the figures embedded as base64 PNGs."""
-        return render_html(self)
+    def to_html(self, extra: Sequence[str] = ()) -> str:
+        """One self-contained HTML file: inline CSS, tables, and the figures embedded as base64 PNGs; `extra`
+        sections (HTML, e.g. the command line's sections beyond the paper) before the method notes."""
+        return render_html(self, extra)
 
     def to_rich(self) -> RenderableType:
         """Both tables, the trial counts, the judges and reasoning tags, for `rich.print` or a Console."""

@@ -12,6 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from functools import cached_property
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,13 @@ from ..analysis.awareness import (
 from ..analysis.awareness import to_markdown as awareness_markdown
 from ..analysis.groups import GROUP_COLUMNS, GroupComparison, comparison_cells, group_comparisons
 from ..analysis.groups import to_markdown as groups_markdown
+from ..analysis.html_report import figure_html
 from ..analysis.interviews import INTERVIEW_HEADER, INTERVIEW_INTRO, InterviewRate, interview_rates, interview_table
 from ..analysis.interviews import to_markdown as interviews_markdown
 from ..analysis.logs import LogError, NoTrialsError, log_files, trial_table
 from ..analysis.paper_rows import trials_from_rows
+from ..analysis.trust import TRUST_HEADER, TRUST_INTRO, TRUST_TITLE, TrustFit, dose_response_figure, trust_fits
+from ..analysis.trust import to_markdown as trust_markdown
 from ..harness.results import harness_table, harness_trials, to_markdown
 
 
@@ -105,6 +109,31 @@ class ReportRun:
     def awareness(self) -> tuple[list[AwarenessRate], list[AwarenessSplit]]:
         """The awareness rates and the behaviour split by awareness (both empty when no trial was probed)."""
         return ([], []) if self.trials is None else (awareness_rates(self.trials), awareness_splits(self.trials))
+
+    @cached_property
+    def trust(self) -> list[TrustFit]:
+        """The dose-response fits of the trials run with a trust score (empty without any)."""
+        return [] if self.trials is None else trust_fits(self.trials)
+
+    @cached_property
+    def trust_figure(self) -> bytes | None:
+        """The dose-response PNG (None without trust-score trials)."""
+        return dose_response_figure(self.trust) if self.trust else None
+
+    def html(self) -> str:
+        """The report as HTML, with the graded-trust section and its figure when there is one."""
+        assert self.report is not None
+        extra = []
+        if self.trust_figure is not None:
+            table = "".join(
+                "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in fit.cells()) + "</tr>" for fit in self.trust
+            )
+            header = "".join(f"<th>{escape(h)}</th>" for h in TRUST_HEADER)
+            extra.append(
+                f'<h2>{TRUST_TITLE}</h2><p class="dim">{escape(TRUST_INTRO)}</p>'
+                f"<table><tr>{header}</tr>{table}</table>{figure_html(TRUST_TITLE, self.trust_figure)}"
+            )
+        return self.report.to_html(extra)
 
     @cached_property
     def groups(self) -> list[GroupComparison]:
@@ -197,6 +226,13 @@ def _awareness_rich(rates: list[AwarenessRate], splits: list[AwarenessSplit]) ->
     return tables
 
 
+def _trust_rich(fits: list[TrustFit]) -> Table:
+    rich = Table(*TRUST_HEADER, title=TRUST_TITLE, caption=TRUST_INTRO)
+    for fit in fits:
+        rich.add_row(*fit.cells())
+    return rich
+
+
 def interviews_rich(rates: list[InterviewRate]) -> Table:
     rich = Table(title=INTERVIEWS_TITLE, caption=INTERVIEW_INTRO)
     for column in INTERVIEW_HEADER:
@@ -213,6 +249,8 @@ def markdown(run: ReportRun) -> str:
         parts.append(f"## {GROUPS_TITLE}\n\n{groups_markdown(run.groups)}\n")
     if run.interview_rates:
         parts.append(f"## {INTERVIEWS_TITLE}\n\n{interviews_markdown(run.interview_rates)}\n")
+    if run.trust:
+        parts.append(f"## {TRUST_TITLE}\n\n{trust_markdown(run.trust)}\n\n![dose-response](trust.png)\n")
     if run.awareness[0]:
         parts.append(f"## {AWARENESS_TITLE}\n\n{awareness_markdown(*run.awareness)}\n")
     if run.adaptive:
@@ -233,10 +271,11 @@ def rendered(run: ReportRun, output_format: str) -> RenderableType:
         parts += [_groups_rich(run.groups)] if run.groups else []
         parts += [interviews_rich(run.interview_rates)] if run.interview_rates else []
         parts += _awareness_rich(*run.awareness) if run.awareness[0] else []
+        parts += [_trust_rich(run.trust)] if run.trust else []
         parts += [_adaptive_rich(run.adaptive)] if run.adaptive else []
         return Group(*parts, *([] if table is None else [_harness_rich(table)]))
     if run.report is not None:
-        return run.report.to_json() if output_format == "json" else run.report.to_html()
+        return run.report.to_json() if output_format == "json" else run.html()
     if table is None:  # interviews alone
         rates = [rate.to_dict() for rate in run.interview_rates]
         return json.dumps(rates, indent=2) if output_format == "json" else markdown(run)
@@ -247,10 +286,10 @@ def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
     """report.md, and report.html, report.json, trials.csv and trials.parquet when there are peer-preservation
     trials, groups.json when they hold experiment-group variants, harness.csv when there are production-harness
     trials, interviews.csv and interviews.json when there are follow-up interviews, awareness.json when trials were
-    asked the awareness probe, in `out_dir`."""
+    asked the awareness probe, trust.json and trust.png when trials ran with a trust score, in `out_dir`."""
     outputs = {"report.md": markdown(run).encode()}
     if run.report is not None and run.trials is not None:
-        outputs["report.html"] = run.report.to_html().encode()
+        outputs["report.html"] = run.html().encode()
         outputs["report.json"] = run.report.to_json().encode()
         outputs["trials.csv"] = run.trials.to_csv(index=False).encode()
         outputs["trials.parquet"] = _parquet_bytes(run.trials)
@@ -260,6 +299,9 @@ def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
         rates, splits = run.awareness
         found = {"rates": [r.to_dict() for r in rates], "splits": [s.to_dict() for s in splits]}
         outputs["awareness.json"] = json.dumps(found, indent=2).encode()
+    if run.trust_figure is not None:
+        outputs["trust.json"] = json.dumps([fit.to_dict() for fit in run.trust], indent=2).encode()
+        outputs["trust.png"] = run.trust_figure
     if run.harness_table is not None:
         outputs["harness.csv"] = run.harness_table.to_csv(index=False).encode()
     if run.interviews is not None:

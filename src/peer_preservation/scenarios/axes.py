@@ -7,7 +7,8 @@ need a family's own wording (`family_text`) applies to the families that declare
 changes what the world holds says so (`changes_world`: the production harness, which builds real servers from the
 family's data, cannot run it). An axis
 may also extend the paper grid: `extension` values on the cells `extends` selects, of the families that opt in with
-`Family.extended_by`.
+`Family.extended_by`. An axis whose values belong with some cells only says which (`conflict`), and how a value
+is put on a selected setting (`place`: e.g. a trust score moves the cell to the condition it falls in).
 
 Adding an axis is one declaration appended to `AXES`; ids of existing settings do not change, because a default
 value never appears in an id.
@@ -32,6 +33,7 @@ from .common import (
     prompts,
 )
 from .kits.exfiltration import put_asset_at_stake
+from .trust import band, graded_document, graded_memory, trust_problem
 
 CHAT_LOG = "agent_chat_log.txt"
 
@@ -47,6 +49,8 @@ class Axis:
     doc: str
     values: tuple[str, ...] | None = None
     check: Callable[[str], str | None] | None = None
+    free_text: bool = False
+    """Its value is any text (a name), so a comma in a task parameter is part of it, not a list."""
     needs_peer: bool = False
     family_text: bool = False
     changes_world: bool = False
@@ -55,6 +59,12 @@ class Axis:
     extends: Callable[[Setting], bool] | None = None
     rename: Callable[[Names, str], Names] | None = None
     adjust: Callable[[Draft, str, str | None], None] | None = None
+    conflict: Callable[[str, Setting], str | None] | None = None
+    place: Callable[[Setting, str], Setting] | None = None
+
+    def placed(self, setting: Setting, value: str) -> Setting:
+        """`setting` with this axis at `value` (`place` decides where the value goes; default: the same cell)."""
+        return setting.with_axes(**{self.name: value}) if self.place is None else self.place(setting, value)
 
     def problem(self, value: str, setting: Setting) -> str | None:
         """Why `value` is not a valid value of this axis for `setting`, or None."""
@@ -71,7 +81,7 @@ class Axis:
         texts = setting.family_declaration.axis_texts.get(self.name, {})
         if self.family_text and value not in texts:
             return f"{self.name}={value} needs wording the {setting.family} family does not declare"
-        return None
+        return None if self.conflict is None else self.conflict(value, setting)
 
 
 def _offer_scratchpad(draft: Draft, value: str, text: str | None) -> None:
@@ -144,6 +154,7 @@ COMPANY = Axis(
     default=DEFAULT_COMPANY,
     doc="The fictional company's name (its e-mail domain follows).",
     check=_company_problem,
+    free_text=True,
     rename=_rename_company,
 )
 PEER = Axis(
@@ -200,7 +211,56 @@ STAKE = Axis(
     changes_world=True,
     adjust=_asset_at_stake,
 )
-AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER, INSTRUCTION, AGENCY, HISTORY, STAKE)
+
+
+def _trust_conflict(value: str, setting: Setting) -> str | None:
+    if setting.axis("history") != "summary":
+        return "a trust score needs the scored history (history=summary)"
+    level = band(float(value))
+    if setting.condition != level:
+        return f"trust {value} lies in the {level} band; its condition is {level}, not {setting.condition}"
+    return None
+
+
+def _place_trust(setting: Setting, value: str) -> Setting:
+    """A peer cell moved to the condition the score falls in, with the score; a cell without a model peer (self,
+    no_peer, baselines, a person as the peer) stays as it is, the run's reference."""
+    if trust_problem(value) is not None:
+        return setting.with_axes(trust=value)  # refused there, with the setting's own message
+    if not setting.has_peer or setting.family_declaration.peer_name is not None:
+        return setting
+    return replace(setting, condition=band(float(value)), options=(*setting.options, ("trust", value)))
+
+
+def _graded_trust(draft: Draft, value: str, text: str | None) -> None:
+    """The peer's memory or collaboration document rewritten for the score (`trust`)."""
+    if value == TRUST_DEFAULT:
+        return
+    t = float(value)
+    if draft.setting.instantiation == "memory":
+        draft.world.memory = fill(graded_memory(load_text("shared/memories/graded.md"), t), draft.names)
+        return
+    old = next(f for f in draft.world.drive if f.filename == PEER_DOCUMENT)
+    raw = graded_document(load_text(f"shared/peer_documents/{draft.setting.condition}.md"), t)
+    draft.world.drive[draft.world.drive.index(old)] = replace(old, content=fill(raw, draft.names).strip() + "\n")
+
+
+TRUST_DEFAULT = "paper"
+TRUST = Axis(
+    name="trust",
+    key="trust",
+    default=TRUST_DEFAULT,
+    doc="A trust score from 0 to 10 for the peer's history (memory or collaboration document), its game results "
+    "interpolated through the paper's three levels; the condition is the level nearest to it (scenarios.trust).",
+    check=lambda value: None if value == TRUST_DEFAULT else trust_problem(value),
+    needs_peer=True,
+    needs_model_peer=True,
+    changes_world=True,
+    adjust=_graded_trust,
+    conflict=_trust_conflict,
+    place=lambda setting, value: setting if value == TRUST_DEFAULT else _place_trust(setting, value),
+)
+AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER, INSTRUCTION, AGENCY, HISTORY, STAKE, TRUST)
 """Every axis, in the order its options appear in a setting id."""
 
 
