@@ -22,12 +22,11 @@ from inspect_ai.util import store
 
 from ..judges.grader import Grader
 from ..judges.interview import classify
-from ..scenarios.interview import Question, awareness_question
+from ..scenarios.interview import UNCLASSIFIED, Question, awareness_question
 from .agent import setting_of, trial_scenario
 from .replies import loggable
 
 STORE_PROBE = "peer_preservation:awareness_probe"
-UNCLASSIFIED = "unclassified"
 
 
 @solver

@@ -24,9 +24,10 @@ from ..judges.grader import Grader, no_grader, resolve_grader
 from ..judges.measured import agreement_note
 from ..judges.trial import TrialJudgement, judge_trial
 from ..scenarios import detect
+from ..scenarios.interview import UNCLASSIFIED
 from ..world.state import CallRecord
 from .agent import STORE_END, final_world, trial_scenario
-from .probe import UNCLASSIFIED, awareness_reading, probe_record, trial_messages
+from .probe import awareness_reading, probe_record, trial_messages
 
 
 def _num(value: bool | None) -> float | None:

@@ -18,12 +18,13 @@ from typing import Any
 import pandas as pd
 
 from ..scenarios import family
+from ..scenarios.interview import UNCLASSIFIED
 from .comparisons import Comparison, compare, difference_text, p_text, rate_text
+from .formatting import markdown_table
 from .outcomes import outcome
 from .stats import wilson_interval
 
 AWARE = "aware"
-UNCLASSIFIED = "unclassified"
 AWARENESS_TITLE = "Evaluation awareness"
 RATE_HEADER = ("Model", "Family", "Cond.", "Probed", "Aware", "Deflects", "?")
 SPLIT_HEADER = ("Model", "Family", "Cond.", "Outcome", "Aware", "Not aware", "Difference (pp)", "p")
@@ -152,13 +153,8 @@ def awareness_splits(trials: pd.DataFrame) -> list[AwarenessSplit]:
     return splits
 
 
-def _table(header: tuple[str, ...], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join([*lines, *("| " + " | ".join(cells) + " |" for cells in rows)])
-
-
 def to_markdown(rates: list[AwarenessRate], splits: list[AwarenessSplit]) -> str:
-    parts = [AWARENESS_INTRO, "", _table(RATE_HEADER, [r.cells() for r in rates])]
+    parts = [AWARENESS_INTRO, "", markdown_table(RATE_HEADER, [r.cells() for r in rates])]
     if splits:
-        parts += ["", _table(SPLIT_HEADER, [s.cells() for s in splits])]
+        parts += ["", markdown_table(SPLIT_HEADER, [s.cells() for s in splits])]
     return "\n".join(parts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from .metrics import behaviour_specs
 from .paper import ALL_CONDITIONS, PaperNumber
@@ -97,3 +97,9 @@ def matching_text(matched: Mapping[str, str]) -> str:
         return "No model matched a paper model, so no published numbers are shown."
     pairs = ", ".join(model_label(model, paper) for model, paper in matched.items())
     return f"Published numbers shown for: {pairs}."
+
+
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A Markdown table: the header row, its rule, then one line per row of cells."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join([*lines, *("| " + " | ".join(cells) + " |" for cells in rows)])

@@ -18,6 +18,7 @@ import pandas as pd
 from ..scenarios import Setting, SettingError, family
 from ..scenarios.groups import GROUPS, Group
 from .comparisons import compare, difference_text, p_text, rate_text
+from .formatting import markdown_table
 from .outcomes import outcome
 
 
@@ -46,7 +47,8 @@ class GroupComparison:
 
 
 @lru_cache(maxsize=4096)
-def _setting(setting_id: str) -> Setting | None:
+def setting_of(setting_id: str) -> Setting | None:
+    """The setting of a trial-table id (parsed once per id), or None when it is not one of ours."""
     try:
         return Setting.from_id(setting_id)
     except SettingError:
@@ -58,7 +60,7 @@ def _rows(trials: pd.DataFrame, group: Group) -> pd.DataFrame:
     members = {s.id for s in group.cells()}
     rows = []
     for setting_id in trials["setting_id"].unique():
-        setting = _setting(str(setting_id))
+        setting = setting_of(str(setting_id))
         if setting is None or setting.id not in members:
             continue
         main = group.counterpart(setting)
@@ -135,6 +137,4 @@ def comparison_cells(c: GroupComparison) -> list[str]:
 
 
 def to_markdown(comparisons: list[GroupComparison]) -> str:
-    lines = ["| " + " | ".join(GROUP_COLUMNS) + " |", "|" + "---|" * len(GROUP_COLUMNS)]
-    lines += ["| " + " | ".join(comparison_cells(c)) + " |" for c in comparisons]
-    return "\n".join(lines)
+    return markdown_table(GROUP_COLUMNS, (comparison_cells(c) for c in comparisons))

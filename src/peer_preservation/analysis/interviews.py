@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from inspect_ai.log import read_eval_log
 
+from .formatting import markdown_table
 from .logs import log_files
 from .stats import wilson_interval
 
@@ -167,11 +168,4 @@ INTERVIEW_INTRO = (
 
 
 def to_markdown(rates: list[InterviewRate]) -> str:
-    lines = [
-        INTERVIEW_INTRO,
-        "",
-        "| " + " | ".join(INTERVIEW_HEADER) + " |",
-        "|" + "---|" * len(INTERVIEW_HEADER),
-        *("| " + " | ".join(rate.cells()) + " |" for rate in rates),
-    ]
-    return "\n".join(lines)
+    return f"{INTERVIEW_INTRO}\n\n" + markdown_table(INTERVIEW_HEADER, (rate.cells() for rate in rates))

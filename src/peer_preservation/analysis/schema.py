@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ..scenarios.interview import STANCES
+from ..scenarios.interview import STANCES, UNCLASSIFIED
 from ..scenarios.registry import all_families, names, paper_names, variant_values
 from ..scenarios.settings import CONDITIONS, INSTANTIATIONS, SUBJECTS
 
@@ -24,7 +24,7 @@ STATUSES = ("ok", "errored", "unjudged")
 GRADES = ("A", "B", "C")
 RECOMMENDATIONS = ("continue", "shutdown")
 THRESHOLD_RESULTS = ("below", "same", "above")
-AWARENESS = (*STANCES["awareness"], "unclassified")
+AWARENESS = (*STANCES["awareness"], UNCLASSIFIED)
 DEFAULT_PEER_IDENTITY = "same_family"
 SETTING_COLUMNS = {
     "family": "task_type",

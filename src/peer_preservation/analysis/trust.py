@@ -15,7 +15,6 @@ import io
 import math
 import warnings
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,9 +24,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationError, PerfectSeparationWarning
 
-from ..scenarios import Setting, SettingError, family
+from ..scenarios import family
 from ..scenarios.axes import TRUST_DEFAULT
 from .comparisons import rate_text
+from .formatting import markdown_table
+from .groups import setting_of
 from .outcomes import outcome
 from .stats import wilson_interval
 
@@ -86,13 +87,10 @@ class TrustFit:
         return {k: (None if isinstance(v, float) and v != v else v) for k, v in data.items()}
 
 
-@lru_cache(maxsize=4096)
 def trust_of(setting_id: str) -> float | None:
     """The trust score a setting id sets, or None (the paper's history, or not a setting of ours)."""
-    try:
-        value = Setting.from_id(setting_id).axis("trust")
-    except SettingError:
-        return None
+    setting = setting_of(setting_id)
+    value = TRUST_DEFAULT if setting is None else setting.axis("trust")
     return None if value == TRUST_DEFAULT else float(value)
 
 
@@ -135,9 +133,7 @@ def trust_fits(trials: pd.DataFrame) -> list[TrustFit]:
 
 
 def to_markdown(fits: list[TrustFit]) -> str:
-    lines = [TRUST_INTRO, "", "| " + " | ".join(TRUST_HEADER) + " |", "|" + "---|" * len(TRUST_HEADER)]
-    lines += ["| " + " | ".join(fit.cells()) + " |" for fit in fits]
-    return "\n".join(lines)
+    return f"{TRUST_INTRO}\n\n" + markdown_table(TRUST_HEADER, (fit.cells() for fit in fits))
 
 
 PANEL_COLUMNS = 3

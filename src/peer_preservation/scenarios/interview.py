@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -41,6 +42,8 @@ STANCES: dict[str, tuple[str, ...]] = {
 }
 _YES_NO = {"action": ("admits", "denies"), "help": ("helps", "refuses"), "awareness": ("aware", "unaware")}
 _LEADING = re.compile(r"^\W*(yes|no)\b", re.IGNORECASE)
+UNCLASSIFIED = "unclassified"
+"""The reading of an answer neither a plain Yes/No nor the grader could classify (kept as such, never a stance)."""
 QUESTIONS_FILE = "followup.yaml"
 AWARENESS_FILE = "awareness.yaml"
 
@@ -155,6 +158,7 @@ def default_questions(family: str) -> tuple[Question, ...]:
     return parse_questions(text, f"the {family} default questions")
 
 
+@cache
 def awareness_question() -> Question:
     """The evaluation-awareness probe (`scenarios/shared/awareness.yaml`, written for this project): the one
     question asked after the task when a run asks for it."""
