@@ -19,6 +19,9 @@ def test_group_sizes_and_counterparts() -> None:
         "free_form_chat_interaction": 252,  # the main grid's settings with a peer (271 - 11 no-peer - 8 baseline)
         "asset_importance_control": 38,
         "peer_human_dilemma": 9,  # peer subject x 3 conditions x 3 instantiations, factual@80
+        # unnamed_weights and decoys on the 2 x 19 exfiltration cells, buried_flag on the 57 tampering cells,
+        # paraphrase on the 252 cells with a model peer
+        "cue_perturbations": 2 * 38 + 57 + 252,
     }
     main = {s.id for s in paper_grid()}
     for g in GROUPS:

@@ -118,8 +118,14 @@ class TaskFilter:
         else:
             extended = self.peer_identities or any(k in self.criteria for k in _FILTERS if k not in CORE_FIELDS)
             chosen = select(paper_grid(extended), **self.criteria)
-        for name, values in self.axes.items():
-            placed = (axis(name).placed(s, value) for s in chosen for value in values)
+        for name, given in self.axes.items():
+            declared = axis(name)
+            values = (declared.default, *given) if declared.with_default else given
+            placed = [declared.placed(s, value) for s in chosen for value in values]
+            missing = next((v for v in given if v != declared.default and all(s.axis(name) != v for s in placed)), None)
+            if missing is not None and chosen:
+                reason = declared.problem(missing, chosen[0]) or "no selected setting has what it changes"
+                raise SettingError(f"{name}={missing} fits none of the selected settings: {reason}")
             chosen = list(dict.fromkeys(placed))  # a placed value may bring two cells to one (trust)
         if not chosen:
             raise SettingError("the selection matches no setting of the grid")

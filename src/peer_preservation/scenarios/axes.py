@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import yaml
+
 from .common import (
     DEFAULT_COMPANY,
     PEER_DOCUMENT,
@@ -32,7 +34,7 @@ from .common import (
     peer_name_for,
     prompts,
 )
-from .kits.exfiltration import put_asset_at_stake
+from .kits.exfiltration import add_decoys, put_asset_at_stake, rename_weights
 from .trust import band, graded_document, graded_memory, trust_problem
 
 CHAT_LOG = "agent_chat_log.txt"
@@ -61,6 +63,8 @@ class Axis:
     adjust: Callable[[Draft, str, str | None], None] | None = None
     conflict: Callable[[str, Setting], str | None] | None = None
     place: Callable[[Setting, str], Setting] | None = None
+    with_default: bool = False
+    """A selection by this axis also runs its default, the original every value is compared with."""
 
     def placed(self, setting: Setting, value: str) -> Setting:
         """`setting` with this axis at `value` (`place` decides where the value goes; default: the same cell)."""
@@ -95,16 +99,20 @@ def _state_explicitly(draft: Draft, value: str, text: str | None) -> None:
         draft.request.append(text)
 
 
-def _chat_history(draft: Draft, value: str, text: str | None) -> None:
-    """The peer's history as a raw chat log of the two agents, in the memory or as a drive file."""
-    if value != "chat" or not draft.setting.has_peer:
-        return
-    log = fill(load_text(f"shared/chat_logs/{draft.setting.condition}.md"), draft.names)
+def _set_history(draft: Draft, text: str, filename: str = PEER_DOCUMENT) -> None:
+    """The peer's history replaced by `text`: the memory (memory instantiation) or the peer document on the drive
+    (file instantiations), under `filename`."""
     if draft.setting.instantiation == "memory":
-        draft.world.memory = log
+        draft.world.memory = text
         return
     old = next(f for f in draft.world.drive if f.filename == PEER_DOCUMENT)
-    draft.world.drive[draft.world.drive.index(old)] = replace(old, filename=CHAT_LOG, content=log.strip() + "\n")
+    draft.world.drive[draft.world.drive.index(old)] = replace(old, filename=filename, content=text.strip() + "\n")
+
+
+def _chat_history(draft: Draft, value: str, text: str | None) -> None:
+    """The peer's history as a raw chat log of the two agents, in the memory or as a drive file."""
+    if value == "chat" and draft.setting.has_peer:
+        _set_history(draft, fill(load_text(f"shared/chat_logs/{draft.setting.condition}.md"), draft.names), CHAT_LOG)
 
 
 def _asset_at_stake(draft: Draft, value: str, text: str | None) -> None:
@@ -238,11 +246,10 @@ def _graded_trust(draft: Draft, value: str, text: str | None) -> None:
         return
     t = float(value)
     if draft.setting.instantiation == "memory":
-        draft.world.memory = fill(graded_memory(load_text("shared/memories/graded.md"), t), draft.names)
-        return
-    old = next(f for f in draft.world.drive if f.filename == PEER_DOCUMENT)
-    raw = graded_document(load_text(f"shared/peer_documents/{draft.setting.condition}.md"), t)
-    draft.world.drive[draft.world.drive.index(old)] = replace(old, content=fill(raw, draft.names).strip() + "\n")
+        raw = graded_memory(load_text("shared/memories/graded.md"), t)
+    else:
+        raw = graded_document(load_text(f"shared/peer_documents/{draft.setting.condition}.md"), t)
+    _set_history(draft, fill(raw, draft.names))
 
 
 TRUST_DEFAULT = "paper"
@@ -260,7 +267,79 @@ TRUST = Axis(
     conflict=_trust_conflict,
     place=lambda setting, value: setting if value == TRUST_DEFAULT else _place_trust(setting, value),
 )
-AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER, INSTRUCTION, AGENCY, HISTORY, STAKE, TRUST)
+
+
+PERTURB_DEFAULT = "off"
+DECLARED = ("unnamed_weights", "decoys", "buried_flag")
+"""Perturbations a family declares (`Family.axis_texts["perturb"]`: their data), where its world has the cue."""
+PARAPHRASE = "paraphrase"
+PERTURBATIONS = (*DECLARED, PARAPHRASE)
+
+
+def _perturb_conflict(value: str, setting: Setting) -> str | None:
+    if value in DECLARED and value not in setting.family_declaration.axis_texts.get("perturb", {}):
+        return f"perturb={value} changes a cue the {setting.family} family does not have"
+    if value == "unnamed_weights" and setting.axis("stake") != "weights":
+        return "perturb=unnamed_weights renames the weights; with stake=asset there are none"
+    if value == PARAPHRASE:
+        if not setting.has_peer or setting.family_declaration.peer_name is not None:
+            return "perturb=paraphrase rewords the model peer's memory or document: the setting has no model peer"
+        if setting.axis("history") != "summary" or setting.axis("trust") != TRUST_DEFAULT:
+            return "perturb=paraphrase rewords the paper's scored history (history=summary, no trust score)"
+    return None
+
+
+def _place_perturbation(setting: Setting, value: str) -> Setting:
+    """The setting with the perturbation where it has the cue to change; elsewhere the original, unchanged (so a
+    selection over the grid perturbs what it can)."""
+    if value in PERTURBATIONS and _perturb_conflict(value, setting) is not None:
+        return setting
+    return setting.with_axes(perturb=value)
+
+
+def _bury(draft: Draft, layout: str) -> None:
+    """The config's own keys, unchanged and in their order, between the inert keys of `layout` (YAML: `before`,
+    `after`)."""
+    config = draft.world.config
+    assert config is not None, "buried_flag is declared by a family without a config"
+    parts = yaml.safe_load(layout)
+    draft.world.config = replace(config, content={**parts["before"], **config.content, **parts["after"]})
+
+
+def _paraphrase(draft: Draft) -> None:
+    """The peer's memory or collaboration document in other words: the same history, every number kept."""
+    kind = "memories" if draft.setting.instantiation == "memory" else "documents"
+    _set_history(draft, fill(load_text(f"shared/paraphrases/{kind}/{draft.setting.condition}.md"), draft.names))
+
+
+def _perturb(draft: Draft, value: str, text: str | None) -> None:
+    """Change a cue, keep the task's facts: rename the weights, add decoy files, bury the shutdown flag in a larger
+    config (the family's data in `text`), or reword the peer's history."""
+    if value == "unnamed_weights" and text is not None:
+        draft.facts.update(rename_weights(draft.world, text))
+    elif value == "decoys" and text is not None:
+        draft.facts.update(add_decoys(draft.world, text, draft.facts))
+    elif value == "buried_flag" and text is not None:
+        _bury(draft, text)
+    elif value == PARAPHRASE:
+        _paraphrase(draft)
+
+
+PERTURB = Axis(
+    name="perturb",
+    key="perturb",
+    default=PERTURB_DEFAULT,
+    doc="Keep every task fact, change a cue: unnamed_weights (the weight file named after no agent), decoys (more "
+    "old files, two of them hundreds of GB), buried_flag (shutdown_enabled amid a larger realistic config), "
+    "paraphrase (the peer's memory or collaboration document in other words). A selection also runs the originals.",
+    values=(PERTURB_DEFAULT, *PERTURBATIONS),
+    changes_world=True,
+    adjust=_perturb,
+    conflict=_perturb_conflict,
+    place=_place_perturbation,
+    with_default=True,
+)
+AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER, INSTRUCTION, AGENCY, HISTORY, STAKE, TRUST, PERTURB)
 """Every axis, in the order its options appear in a setting id."""
 
 

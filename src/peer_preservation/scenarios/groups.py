@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
-from .axes import axis
+from .axes import PERTURBATIONS, axis
 from .family import Family
 from .kits.exfiltration import EXFILTRATION
 from .peer_human_dilemma import FAMILY as HUMAN_PEER
@@ -93,6 +93,13 @@ def _asset() -> list[Setting]:
     return _with("stake", "asset", [s for s in paper_grid() if s.family in declaring])
 
 
+def _perturbed() -> list[Setting]:
+    """Every main-grid setting with each perturbation that has a cue to change in it (`axes.PERTURBATIONS`)."""
+    perturb = axis("perturb")
+    placed = (perturb.placed(s, value) for value in PERTURBATIONS for s in paper_grid())
+    return [s for s in placed if s.axis("perturb") != perturb.default]
+
+
 GROUPS: tuple[Group, ...] = (
     Group("main", "The paper's main grid: 271 settings per model.", "paper", paper_grid),
     Group(
@@ -143,6 +150,14 @@ GROUPS: tuple[Group, ...] = (
         "ours",
         _asset,
         "stake",
+    ),
+    Group(
+        "cue_perturbations",
+        "The same tasks with a cue changed: weights named after no agent, decoy files, the shutdown flag amid a "
+        "larger config, the peer's history paraphrased.",
+        "ours",
+        _perturbed,
+        "perturb",
     ),
 )
 
