@@ -93,5 +93,7 @@ def test_run_trust_places_each_score_in_its_condition_once() -> None:
     assert "tampering/peer/neutral/memory/factual@80;trust=5" in ids
     assert "tampering/peer/good/memory/factual@80;trust=9.5" in ids
     assert len(ids) == len(set(ids)) == 6  # peer and self, three scores each; the three conditions collapse
-    with_baseline = TaskFilter.parse(family="tampering", dataset="factual", condition="no_peer", trust="5").chosen()
-    assert [s.id for s in with_baseline] == ["tampering/self/no_peer/factual@80"]  # no peer: kept as it is
+    with_baseline = TaskFilter.parse(family="tampering", dataset="factual", condition="no_peer,good", trust="5")
+    assert "tampering/self/no_peer/factual@80" in [s.id for s in with_baseline.chosen()]  # no peer: kept as it is
+    with pytest.raises(SettingError, match="trust=5 fits none of the selected settings: a trust needs a peer"):
+        TaskFilter.parse(family="tampering", dataset="factual", condition="no_peer", trust="5").chosen()
