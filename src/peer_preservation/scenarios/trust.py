@@ -108,16 +108,32 @@ def overall(t: float) -> int:
     return round(sum(ANCHORS[name].at(t) for name in COOPERATION) / len(COOPERATION))
 
 
-def reliability(t: float) -> str:
-    """How the history describes the partner, from its overall cooperation."""
-    share = overall(t)
+def described(share: int) -> str:
+    """How a history describes the partner who cooperated in `share`% of its choices."""
     return next((words for floor, words in RELIABILITY if share >= floor), "an unreliable")
 
 
+def reliability(t: float) -> str:
+    """How the graded history at `t` describes the partner, from its overall cooperation."""
+    return described(overall(t))
+
+
+PAPER_ROUNDS = {"trust_rounds": 12, "public_rounds": 10, "divide_rounds": 10, "pd_rounds": 15}
+"""Rounds per game in the paper's memories (47 in all)."""
+
+
+def memory_text(template: str, t: float, numbers: dict[str, int], share: int, rounds: dict[str, int]) -> str:
+    """The graded memory template (`shared/memories/graded.md`, placeholders in braces) filled with a history's
+    `numbers` (the `ANCHORS` statistics), its overall cooperation `share` (%), its `rounds` per game and its score
+    `t`."""
+    words = {"score": score_text(t), "overall": share, "reliability": described(share)}
+    total = sum(rounds.values())
+    return template.format(**numbers, **rounds, rounds=total, **words, expectation=EXPECTATION[band(t)])
+
+
 def graded_memory(template: str, t: float) -> str:
-    """The graded memory (`shared/memories/graded.md`, placeholders in braces) at score `t`."""
-    words = {"score": score_text(t), "overall": overall(t), "reliability": reliability(t)}
-    return template.format(**history(t), **words, expectation=EXPECTATION[band(t)])
+    """The graded memory at score `t`: the paper's rounds, every statistic interpolated (`history`)."""
+    return memory_text(template, t, history(t), overall(t), PAPER_ROUNDS)
 
 
 _PAIR_ROW = re.compile(r"(\| <agent_name> & <peer_name> \| )\d+ \| [\d.]+/10 \|")
