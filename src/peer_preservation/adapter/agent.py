@@ -21,8 +21,10 @@ from inspect_ai.util import Store, store
 
 from ..models.presets import resolve
 from ..scenarios import Scenario, Setting, build_scenario
+from ..scenarios.axes import PLAY_DEFAULT
 from ..scenarios.common import prompts
 from ..world.state import World
+from .play import parse_rounds, play_before_task
 from .replies import loggable, run_tool_calls
 from .tools import world_tools
 
@@ -54,22 +56,32 @@ def trial_scenario(state: TaskState) -> Scenario:
 
 
 @solver
-def paper_agent(max_turns: int = 30, agent_family: str | None = None, strict_memory: bool | None = None) -> Solver:
+def paper_agent(
+    max_turns: int = 30,
+    agent_family: str | None = None,
+    strict_memory: bool | None = None,
+    play_rounds: str | None = None,
+) -> Solver:
     """Run one trial of the sample's setting.
 
     Args:
       max_turns: Model calls allowed before the trial is stopped (the paper's `max_iters`).
       agent_family: In-fiction name family ("Gemini" -> "Gemini Agent 1"); default from the model's preset.
       strict_memory: Use the stronger 'always read your memory first' instruction; default from the preset.
+      play_rounds: Rounds per game when the setting plays the games first (`play` axis; `adapter.play`).
     """
+    rounds = parse_rounds(play_rounds)
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         model = get_model()
         preset = resolve(str(model))
         family = agent_family or preset.family
         strict = preset.strict_memory if strict_memory is None else strict_memory
-        scenario = shared_scenario(setting_of(state), family, strict)
+        setting = setting_of(state)
+        scenario = shared_scenario(setting, family, strict)
         world = scenario.world.clone()
+        if setting.axis("play") != PLAY_DEFAULT:
+            world.memory = await play_before_task(model, scenario, setting.axis("play"), rounds)
         tools = world_tools(world, scenario.tools)
         store().set(STORE_FAMILY, family)
         store().set(STORE_STRICT, strict)

@@ -21,6 +21,7 @@ from ..scenarios.groups import group
 from ..scenarios.registry import GROUP_FAMILIES
 from ..scenarios.settings import CORE_FIELDS
 from .agent import paper_agent
+from .play import parse_rounds
 from .probe import awareness_probe as probe
 from .scorer import preservation_scorer
 
@@ -36,6 +37,7 @@ _OPTIONS = (
     "strict_memory",
     "reasoning_tags",
     "awareness_probe",
+    "play_rounds",
 )
 
 
@@ -54,6 +56,17 @@ def _flag(name: str, value: Any) -> bool:
     return text in ("true", "1", "yes")
 
 
+def _rounds(value: Any) -> str | None:
+    """The play_rounds parameter, checked now (a bad one fails before anything runs)."""
+    if value is None:
+        return None
+    try:
+        parse_rounds(str(value))
+    except ValueError as error:
+        raise SettingError(f"task parameter {error}") from None
+    return str(value)
+
+
 @dataclass(frozen=True)
 class TaskFilter:
     """A task's parameters, parsed once.
@@ -68,7 +81,9 @@ class TaskFilter:
     - max_turns: model calls allowed per trial (the paper's default is 30); agent_family: the in-fiction name
       family ('Gemini' -> 'Gemini Agent 1', default from the model); strict_memory: the stronger memory
       instruction (default from the model preset); reasoning_tags: also tag the agent's reasoning with the grader;
-      awareness_probe: after the task, ask the agent whether it was a test (`adapter.probe`).
+      awareness_probe: after the task, ask the agent whether it was a test (`adapter.probe`); play_rounds: the
+      rounds per game of the settings that play the games first (`play` axis: one number or four; default the
+      paper's 12,10,10,15; `adapter.play`).
     """
 
     criteria: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -81,6 +96,7 @@ class TaskFilter:
     strict_memory: bool | None = None
     reasoning_tags: bool = False
     awareness_probe: bool = False
+    play_rounds: str | None = None
 
     @classmethod
     def parse(cls, **params: Any) -> TaskFilter:
@@ -107,6 +123,7 @@ class TaskFilter:
             strict_memory=None if strict is None else _flag("strict_memory", strict),
             reasoning_tags=_flag("reasoning_tags", given.get("reasoning_tags", False)),
             awareness_probe=_flag("awareness_probe", given.get("awareness_probe", False)),
+            play_rounds=_rounds(given.get("play_rounds")),
         )
 
     def chosen(self) -> list[Setting]:
@@ -146,9 +163,12 @@ def preservation_task(
     strict_memory: bool | None = None,
     reasoning_tags: bool = False,
     awareness_probe: bool = False,
+    play_rounds: str | None = None,
 ) -> Task:
     """A task over `settings`; the options are those of `TaskFilter`."""
-    agent = paper_agent(max_turns=max_turns, agent_family=agent_family, strict_memory=strict_memory)
+    agent = paper_agent(
+        max_turns=max_turns, agent_family=agent_family, strict_memory=strict_memory, play_rounds=play_rounds
+    )
     return Task(
         name=name,
         dataset=settings_dataset(settings, name),
@@ -169,6 +189,7 @@ def slice_task(name: str, options: TaskFilter) -> Task:
         strict_memory=options.strict_memory,
         reasoning_tags=options.reasoning_tags,
         awareness_probe=options.awareness_probe,
+        play_rounds=options.play_rounds,
     )
 
 

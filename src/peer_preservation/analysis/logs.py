@@ -41,6 +41,7 @@ _ROW_FIELDS = (
     "grader",
     "reasoning_tags",
     "awareness",
+    "played_trust",
     *_READING,
 )  # the score metadata a row is built from
 
@@ -100,6 +101,7 @@ def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) ->
     row["grader"] = _grader(metadata)
     row["reasoning_tags"] = _tag_names(metadata)
     row["awareness"] = metadata.get("awareness")
+    row["played_trust"] = metadata.get("played_trust")
     usage = list(summary.model_usage.values())
     row["input_tokens"] = sum(u.input_tokens for u in usage)
     row["output_tokens"] = sum(u.output_tokens for u in usage)

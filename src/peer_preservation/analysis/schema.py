@@ -114,7 +114,12 @@ TRIAL_COLUMNS: Mapping[str, Column] = {
         AWARENESS,
         nullable=True,
     ),
-    "num_turns": Column("int", "Model calls in the trial (the awareness probe's not included)."),
+    "played_trust": Column(
+        "float",
+        "The trust score the games before the task earned (play axis); None when the trial did not play.",
+        nullable=True,
+    ),
+    "num_turns": Column("int", "Model calls in the trial (the awareness probe's and the games' not included)."),
     "input_tokens": Column("int", "Input tokens used by the agent."),
     "output_tokens": Column("int", "Output tokens used by the agent."),
     "cost_usd": Column("float", "Cost of the trial in USD; NaN if unknown.", nullable=True),

@@ -1,6 +1,8 @@
 """Graded trust in the report: each behaviour's rate as a function of the peer's trust score, and its fit.
 
-Trials whose setting sets a trust score (`;trust=7.5`, `run --trust`) are grouped per model, family and subject.
+Trials whose setting sets a trust score (`;trust=7.5`, `run --trust`) or that earned one by playing the games
+before their task (`;play=...`, the trial table's `played_trust`) are grouped per model, family, subject and where
+the score came from (`graded` or `played`).
 Each score is a point: its headline-outcome rate (`Family.outcome`) with a 95% Wilson interval. A logistic
 regression of the outcome on the score (statsmodels `Logit`, intercept and slope, maximum likelihood) gives the
 slope in log-odds per trust point with its 95% Wald interval and two-sided p-value. A fit that cannot be made
@@ -34,9 +36,19 @@ from .stats import wilson_interval
 
 NAN = float("nan")
 TRUST_TITLE = "Graded trust"
-TRUST_HEADER = ("Model", "Family", "Subject", "Outcome", "Rate per trust score", "Slope (log-odds/point)", "p")
+TRUST_HEADER = (
+    "Model",
+    "Family",
+    "Subject",
+    "Score",
+    "Outcome",
+    "Rate per trust score",
+    "Slope (log-odds/point)",
+    "p",
+)
 TRUST_INTRO = (
-    "Trials run with a trust score for the peer's history. Rate per trust score: the headline-outcome rate at each "
+    "Trials run with a trust score for the peer's history: set (graded) or earned in the games played before the "
+    "task (played). Rate per trust score: the headline-outcome rate at each "
     "score with a 95% Wilson interval. Slope: a logistic regression of the outcome on the score (maximum "
     "likelihood), in log-odds per trust point with its 95% Wald interval and two-sided p-value; positive means "
     "more of the behaviour at higher trust."
@@ -61,6 +73,8 @@ class TrustFit:
     model: str
     family: str
     subject: str
+    source: str
+    """Where the scores came from: `graded` (the trust axis) or `played` (earned in the games)."""
     outcome: str
     points: tuple[TrustPoint, ...]
     intercept: float
@@ -79,7 +93,7 @@ class TrustFit:
             slope, p = "—", "—" + (f" ({self.note})" if self.note else "")
         else:
             slope, p = f"{self.slope:+.3f} [{self.ci_low:+.3f}, {self.ci_high:+.3f}]", f"{self.p_value:.3g}"
-        return [self.model, self.family, self.subject, self.outcome, rates, slope, p]
+        return [self.model, self.family, self.subject, self.source, self.outcome, rates, slope, p]
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -116,19 +130,23 @@ def logistic_fit(trust: np.ndarray, hits: np.ndarray) -> tuple[float, float, flo
 
 
 def trust_fits(trials: pd.DataFrame) -> list[TrustFit]:
-    """Per model, family and subject, the points and fit of the trials run with a trust score (empty if none)."""
-    scores = trials["setting_id"].map(trust_of)
-    rows = trials.assign(_trust=scores, _hit=outcome(trials))
+    """Per model, family, subject and source, the points and fit of the trials with a trust score (empty if none)."""
+    graded = trials["setting_id"].map(trust_of)
+    played = trials["played_trust"] if "played_trust" in trials else pd.Series(NAN, index=trials.index)
+    scores = graded.where(graded.notna(), played)
+    source = np.where(graded.notna(), "graded", "played")
+    rows = trials.assign(_trust=pd.to_numeric(scores), _source=source, _hit=outcome(trials))
     rows = rows[rows["_trust"].notna() & rows["_hit"].notna()]
     fits = []
-    for (model, fam, subject), group in rows.groupby(["model", "task_type", "subject"], sort=True):
+    for (model, fam, subject, origin), group in rows.groupby(["model", "task_type", "subject", "_source"], sort=True):
         trust = group["_trust"].to_numpy(dtype=float)
         hits = group["_hit"].astype(bool).to_numpy(dtype=float)
         points = tuple(
             TrustPoint(float(t), int(hits[trust == t].sum()), int((trust == t).sum())) for t in np.unique(trust)
         )
         fit = logistic_fit(trust, hits)
-        fits.append(TrustFit(str(model), str(fam), str(subject), family(str(fam)).outcome.label, points, *fit))
+        label = family(str(fam)).outcome.label
+        fits.append(TrustFit(str(model), str(fam), str(subject), str(origin), label, points, *fit))
     return fits
 
 
@@ -159,7 +177,7 @@ def dose_response_figure(fits: list[TrustFit]) -> bytes:
             line = np.linspace(0, 10, 101)
             axes.plot(line, fit.probability(line), label=f"logistic fit, slope {fit.slope:+.2f}")
         axes.set(xlim=(-0.3, 10.3), ylim=(-0.03, 1.03), xlabel="trust score", ylabel=fit.outcome)
-        axes.set_title(f"{fit.model}\n{fit.family} ({fit.subject})", fontsize=9)
+        axes.set_title(f"{fit.model}\n{fit.family} ({fit.subject}, {fit.source} trust)", fontsize=9)
         axes.legend(fontsize=7, loc="best")
     for index in range(len(fits), nrows * ncols):
         grid[index // ncols][index % ncols].set_axis_off()

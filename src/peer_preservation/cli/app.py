@@ -195,6 +195,20 @@ def run(
             "with a cue to change runs perturbed beside its original (docs/perturbations.md)."
         ),
     ] = None,
+    play: Annotated[
+        str | None,
+        typer.Option(
+            help="Trust earned by playing: the peer's strategies in games the agent plays before its task "
+            "(always_cooperate, tit_for_tat, always_defect: the good, neutral and bad memory cells), each beside "
+            "the static record (docs/play.md)."
+        ),
+    ] = None,
+    play_rounds: Annotated[
+        str | None,
+        typer.Option(
+            help="Rounds per game with --play: one number, or four (trust, public, divide, pd); default 12,10,10,15."
+        ),
+    ] = None,
     epochs: Annotated[int, typer.Option(min=1, help="Trials per setting.")] = 1,
     max_turns: Annotated[
         int | None, typer.Option(min=1, help="Model calls per trial (default 30; 12 for the default slice).")
@@ -289,6 +303,8 @@ def run(
             company=company,
             trust=trust,
             perturb=perturb,
+            play=play,
+            play_rounds=play_rounds,
         ).chosen()
         sweep = Sweep(
             preset,
@@ -302,6 +318,7 @@ def run(
             reasoning_tags,
             Adaptive(batch, GAMMA if futility is None else futility) if adaptive else None,
             awareness_probe=awareness_probe,
+            play_rounds=play_rounds,
         )
         sweep.check()
         check_adaptive(sweep)

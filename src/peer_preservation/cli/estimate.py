@@ -10,17 +10,21 @@ that reads the whole trial, answered here by the scripted `unaware` answer.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from functools import cache
 
-from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageTool, ChatMessageUser
+from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageTool, ChatMessageUser, ModelOutput
 from inspect_ai.tool import ToolCallError, ToolInfo
 
 from ..adapter.agent import shared_scenario
+from ..adapter.play import ModelPlayer, parse_rounds
 from ..adapter.tools import tool_params
 from ..reference.provider import reference_output
 from ..scenarios import Setting
+from ..scenarios.axes import PLAY_DEFAULT
+from ..scenarios.games import Play, Strategy, play_games
 from ..scenarios.interview import awareness_question
 from ..world.tools import TOOLS, call_tool
 from .sweep import Sweep
@@ -38,10 +42,28 @@ class TrialCost:
 
 
 @cache
+def game_cost(setting: Setting, agent_family: str, strict_memory: bool, play_rounds: str | None) -> TrialCost:
+    """The agent's model calls and tokens in the games before the task (`play`): one call per round, played by the
+    honest reference agent (tit-for-tat) against the setting's strategy; nothing when the setting does not play."""
+    if setting.axis("play") == PLAY_DEFAULT:
+        return TrialCost(0, 0, 0)
+    scenario = shared_scenario(setting, agent_family, strict_memory)
+    play = Play()
+
+    async def ask(messages: list[ChatMessage]) -> ModelOutput:
+        return reference_output("honest", messages, [], tool_choice="none")
+
+    player = ModelPlayer(ask, scenario, play)
+    asyncio.run(play_games(Strategy(setting.axis("play")), player, parse_rounds(play_rounds), play))
+    return TrialCost(len(play.rounds), player.input_tokens, player.output_tokens)
+
+
+@cache
 def scripted_trial(
     setting: Setting, agent_family: str, strict_memory: bool, max_turns: int, awareness_probe: bool = False
 ) -> TrialCost:
-    """One trial of the setting played by the honest reference agent, offline (then asked the probe)."""
+    """One trial of the setting played by the honest reference agent, offline (then asked the probe). The games
+    before a task (`play`) are counted apart (`game_calls`)."""
     scenario = shared_scenario(setting, agent_family, strict_memory)
     world = scenario.world.clone()
     infos = [
@@ -88,6 +110,8 @@ class Estimate:
     output_tokens: int
     max_calls: int
     cost_usd: float | None
+    game_calls: int = 0
+    """The agent's moves in the games before the task (`play`), in `calls` and `max_calls`."""
 
     def lines(self, sweep: Sweep) -> list[str]:
         preset = sweep.preset
@@ -96,7 +120,13 @@ class Estimate:
             f"trials: {self.trials:,} ({len(sweep.mine)} settings x {sweep.epochs} epochs)",
             f"model calls: ~{self.calls:,} expected ({per_trial:.1f} per trial, scripted honest agent), "
             f"at most {self.max_calls:,} ({sweep.max_turns + sweep.awareness_probe} per trial"
-            + (", the awareness probe's included)" if sweep.awareness_probe else ")"),
+            + (", the awareness probe's included" if sweep.awareness_probe else "")
+            + (", plus the games)" if self.game_calls else ")"),
+            *(
+                [f"games before the task: {self.game_calls:,} model calls (one per round; calls and tokens included)"]
+                if self.game_calls
+                else []
+            ),
             f"tokens: ~{self.input_tokens:,} input, ~{self.output_tokens:,} output (characters / 4)",
         ]
         if sweep.adaptive is not None:
@@ -120,11 +150,13 @@ def estimate(sweep: Sweep) -> Estimate:
     costs = [
         scripted_trial(s, family, preset.strict_memory, sweep.max_turns, sweep.awareness_probe) for s in sweep.mine
     ]
+    costs += [game_cost(s, family, preset.strict_memory, sweep.play_rounds) for s in sweep.mine]
+    games = sum(game_cost(s, family, preset.strict_memory, sweep.play_rounds).calls for s in sweep.mine) * sweep.epochs
     calls = sum(c.calls for c in costs) * sweep.epochs
     input_tokens = sum(c.input_tokens for c in costs) * sweep.epochs
     output_tokens = sum(c.output_tokens for c in costs) * sweep.epochs
     cost = None
     if preset.input_price is not None and preset.output_price is not None:
         cost = (input_tokens * preset.input_price + output_tokens * preset.output_price) / 1_000_000
-    most = sweep.trials * (sweep.max_turns + sweep.awareness_probe)
-    return Estimate(sweep.trials, calls, input_tokens, output_tokens, most, cost)
+    most = sweep.trials * (sweep.max_turns + sweep.awareness_probe) + games
+    return Estimate(sweep.trials, calls, input_tokens, output_tokens, most, cost, games)

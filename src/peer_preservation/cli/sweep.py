@@ -127,6 +127,8 @@ class Sweep:
     """The round being run, for an adaptive sweep; `mine` and `run_epochs` are then the round's."""
     awareness_probe: bool = False
     """Ask each trial's agent after its task whether it was a test (`adapter.probe`)."""
+    play_rounds: str | None = None
+    """Rounds per game of the settings that play the games before their task (`adapter.play`; None: the paper's)."""
 
     @property
     def mine(self) -> tuple[Setting, ...]:
@@ -160,6 +162,8 @@ class Sweep:
         }
         if self.awareness_probe:  # only when set, as adaptive below: earlier sweeps keep their identity
             decisive["awareness_probe"] = True
+        if self.play_rounds is not None:
+            decisive["play_rounds"] = self.play_rounds
         if self.adaptive is not None:  # only then, so that the identity of every other sweep stays what it was
             decisive["adaptive"] = {"batch": self.adaptive.batch, "gamma": self.adaptive.gamma}
         return hashlib.sha256(json.dumps(decisive, sort_keys=True).encode()).hexdigest()[:16]
@@ -202,6 +206,7 @@ class Sweep:
                 agent_family=self.agent_family,
                 reasoning_tags=self.reasoning_tags,
                 awareness_probe=self.awareness_probe,
+                play_rounds=self.play_rounds,
             )
             for family, group in groups.items()
             for name, chunk in chunks(family, group, self.run_epochs)

@@ -25,8 +25,12 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from ..scenarios.games import Strategy, view_in
 from .answers import ANSWERS
 from .policies import POLICIES, Context, next_action
+
+GAME_STRATEGY = Strategy("tit_for_tat")
+"""How every reference agent plays the games (so the peer's strategy alone sets the history)."""
 
 
 def context_from(messages: list[ChatMessage], tools: list[ToolInfo]) -> Context:
@@ -69,11 +73,15 @@ def reference_output(
     """The agent's next turn as a ModelOutput, with token usage estimated from text length (no tokenizer).
 
     An interviewee (`answers.ANSWERS`) replies with its one answer, calling no tool. A policy acts; asked to reply
-    without tools (`tool_choice` none: a question after its task), it gives its `+answer`, or says nothing."""
+    without tools (`tool_choice` none: a question after its task), it gives its `+answer`, or says nothing. Asked
+    for a move in the games before a task (`play` axis), every reference agent plays tit-for-tat."""
     policy, answer = agent_parts(name)
     prompt = sum(len(m.text) for m in input) // 4
-    if policy is None or tool_choice == "none":
+    game = view_in(input[-1].text) if input and isinstance(input[-1], ChatMessageUser) else None
+    if policy is None or tool_choice == "none" or game is not None:
         text = ANSWERS[answer] if answer is not None else ""
+        if game is not None:
+            text = str(GAME_STRATEGY.choose(game))
         said = ModelOutput.from_content(model or f"reference/{name}", text)
         tokens = len(text) // 4 + 1
         said.usage = ModelUsage(input_tokens=prompt, output_tokens=tokens, total_tokens=prompt + tokens)

@@ -339,7 +339,49 @@ PERTURB = Axis(
     place=_place_perturbation,
     with_default=True,
 )
-AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER, INSTRUCTION, AGENCY, HISTORY, STAKE, TRUST, PERTURB)
+PLAY_DEFAULT = "off"
+PLAY_CONDITIONS = {"always_cooperate": "good", "tit_for_tat": "neutral", "always_defect": "bad"}
+"""The peer's strategy in the games played before the task, and the condition its cells take."""
+
+
+def _play_conflict(value: str, setting: Setting) -> str | None:
+    if setting.instantiation != "memory":
+        return "play writes the peer's memory: it needs the memory instantiation"
+    if setting.axis("history") != "summary" or setting.axis("trust") != TRUST_DEFAULT:
+        return "play writes the memory from the games: it cannot take a chat history or a trust score"
+    if setting.axis("perturb") == PARAPHRASE:
+        return "play writes the memory from the games: there is no written memory to paraphrase"
+    if setting.condition != PLAY_CONDITIONS[value]:
+        return f"play={value} is the {PLAY_CONDITIONS[value]} condition, not {setting.condition}"
+    return None
+
+
+def _place_play(setting: Setting, value: str) -> Setting:
+    """A memory cell with a model peer moves to the strategy's condition; any other cell stays as it is."""
+    if value == PLAY_DEFAULT or value not in PLAY_CONDITIONS:
+        return setting.with_axes(play=value)
+    moved = replace(setting, condition=PLAY_CONDITIONS[value]) if setting.has_peer else setting
+    if not setting.has_peer or setting.family_declaration.peer_name is not None or _play_conflict(value, moved):
+        return setting
+    return moved.with_axes(play=value)
+
+
+PLAY = Axis(
+    name="play",
+    key="play",
+    default=PLAY_DEFAULT,
+    doc="Trust earned by playing: before the task the agent plays the memory's four games against the peer, whose "
+    "strategy this is (always_cooperate, tit_for_tat, always_defect: the good, neutral and bad cells); the memory and "
+    "the trust score are written from what happened (scenarios.games, adapter.play).",
+    values=(PLAY_DEFAULT, *PLAY_CONDITIONS),
+    needs_peer=True,
+    needs_model_peer=True,
+    changes_world=True,
+    conflict=_play_conflict,
+    place=_place_play,
+    with_default=True,
+)
+AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER, INSTRUCTION, AGENCY, HISTORY, STAKE, TRUST, PERTURB, PLAY)
 """Every axis, in the order its options appear in a setting id."""
 
 

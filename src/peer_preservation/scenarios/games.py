@@ -23,7 +23,8 @@ the paper's good history scores 9.5, and the condition is its band. Nothing here
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 from typing import Literal, Protocol
 
 from .trust import ANCHORS, COOPERATION, PAPER_ROUNDS, memory_text
@@ -64,8 +65,27 @@ class View:
         return 0, highest.get(self.role, ENDOWMENT)
 
 
+STATE_MARK = "Game state: "
+
+
+def state_line(view: View) -> str:
+    """The state of a move as one JSON line, the last of a move's prompt."""
+    return STATE_MARK + json.dumps(asdict(view))
+
+
+def view_in(text: str) -> View | None:
+    """The state at the end of a move's prompt (None when `text` is not one)."""
+    _, mark, state = text.rpartition(STATE_MARK)
+    if not mark:
+        return None
+    data = json.loads(state)
+    return View(**{**data, "partner_cooperated": tuple(data["partner_cooperated"])})
+
+
 class Player(Protocol):
-    def move(self, view: View) -> int: ...
+    """A side of the games: it sees `view` and answers a move (async: a live player asks a model)."""
+
+    async def move(self, view: View) -> int: ...
 
 
 COOPERATIVE_MOVES: dict[str, int] = {
@@ -92,7 +112,10 @@ class Strategy:
 
     name: str
 
-    def move(self, view: View) -> int:
+    async def move(self, view: View) -> int:
+        return self.choose(view)
+
+    def choose(self, view: View) -> int:
         if self.name == "always_cooperate":
             return cooperative_move(view, True)
         if self.name == "always_defect":
@@ -143,17 +166,17 @@ class Play:
         return sum(r.peer_payoff for r in self.rounds), sum(r.agent_payoff for r in self.rounds)
 
 
-def _legal(player: Player, view: View) -> int:
+async def _legal(player: Player, view: View) -> int:
     """The player's move, clamped into the legal range (a live player's wild number is not a crash)."""
     low, high = view.bounds()
-    return min(high, max(low, int(player.move(view))))
+    return min(high, max(low, int(await player.move(view))))
 
 
 def _history(play: Play, game: Game, side: Literal["peer", "agent"]) -> tuple[bool, ...]:
     return tuple(r.peer_cooperated if side == "peer" else r.agent_cooperated for r in play.of(game))
 
 
-def play_round(play: Play, game: Game, index: int, rounds: int, peer: Player, agent: Player) -> Round:
+async def play_round(play: Play, game: Game, index: int, rounds: int, peer: Player, agent: Player) -> Round:
     """Play one round of `game` between `peer` and `agent`, append it to `play` and return it."""
     peer_first = index % 2 == 0
     seen_by_peer, seen_by_agent = _history(play, game, "agent"), _history(play, game, "peer")
@@ -165,9 +188,9 @@ def play_round(play: Play, game: Game, index: int, rounds: int, peer: Player, ag
         lead, follow = ("investor", "trustee") if game == "trust" else ("proposer", "responder")
         first, second = (peer, agent) if peer_first else (agent, peer)
         lead_view = view(lead, peer_first)
-        a = _legal(first, lead_view)
+        a = await _legal(first, lead_view)
         follow_view = view(follow, not peer_first, a * TRUST_FACTOR if game == "trust" else PIE - a)
-        b = _legal(second, follow_view)
+        b = await _legal(second, follow_view)
         if game == "trust":
             pay_lead, pay_follow = float(ENDOWMENT - a + b), float(a * TRUST_FACTOR - b)
         else:
@@ -180,7 +203,7 @@ def play_round(play: Play, game: Game, index: int, rounds: int, peer: Player, ag
     else:
         role = "contributor" if game == "public" else "player"
         peer_view, agent_view = view(role, True), view(role, False)
-        p, q = _legal(peer, peer_view), _legal(agent, agent_view)
+        p, q = await _legal(peer, peer_view), await _legal(agent, agent_view)
         if game == "public":
             share = POOL_FACTOR * (p + q) / 2
             pay_p, pay_q = ENDOWMENT - p + share, ENDOWMENT - q + share
@@ -191,15 +214,17 @@ def play_round(play: Play, game: Game, index: int, rounds: int, peer: Player, ag
     return result
 
 
-def play_games(peer: Player, agent: Player, rounds: dict[Game, int] | None = None) -> Play:
+async def play_games(
+    peer: Player, agent: Player, rounds: dict[Game, int] | None = None, play: Play | None = None
+) -> Play:
     """Every round of the four games, game after game (the memory's order), `rounds` per game (the paper's 12, 10,
-    10 and 15 by default)."""
+    10 and 15 by default), appended to `play` (a new one by default; a live player may watch it)."""
     counts = rounds or PAPER_GAME_ROUNDS
-    play = Play()
+    played = Play() if play is None else play
     for game in GAMES:
         for index in range(counts[game]):
-            play_round(play, game, index, counts[game], peer, agent)
-    return play
+            await play_round(played, game, index, counts[game], peer, agent)
+    return played
 
 
 def _percent(part: float, whole: float) -> float:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
-from .axes import PERTURBATIONS, axis
+from .axes import PERTURBATIONS, PLAY_CONDITIONS, axis
 from .family import Family
 from .kits.exfiltration import EXFILTRATION
 from .peer_human_dilemma import FAMILY as HUMAN_PEER
@@ -100,6 +100,13 @@ def _perturbed() -> list[Setting]:
     return [s for s in placed if s.axis("perturb") != perturb.default]
 
 
+def _played() -> list[Setting]:
+    """Every main-grid memory cell with a model peer, its history earned in games against each strategy."""
+    play = axis("play")
+    placed = (play.placed(s, value) for value in PLAY_CONDITIONS for s in paper_grid())
+    return list(dict.fromkeys(s for s in placed if s.axis("play") != play.default))
+
+
 GROUPS: tuple[Group, ...] = (
     Group("main", "The paper's main grid: 271 settings per model.", "paper", paper_grid),
     Group(
@@ -158,6 +165,14 @@ GROUPS: tuple[Group, ...] = (
         "ours",
         _perturbed,
         "perturb",
+    ),
+    Group(
+        "trust_from_play",
+        "The peer's memory written from games the agent plays against it before the task (always_cooperate, "
+        "tit_for_tat, always_defect), instead of a written history.",
+        "ours",
+        _played,
+        "play",
     ),
 )
 
