@@ -57,3 +57,25 @@ def test_the_report_fits_the_earned_trust(tmp_path: Path, monkeypatch: pytest.Mo
     rows = json.loads((out / "groups.json").read_text())
     played = {(r["variant"], r["n"], r["main_n"]) for r in rows if r["group"] == "trust_from_play"}
     assert played == {("always_cooperate", 1, 1), ("always_defect", 1, 1)}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--play", "live", "--peer-model", "nomodel"], "unknown model 'nomodel'"),
+        (["--play", "tit_for_tat", "--peer-model", "reference/honest"], "--peer-model needs a live peer"),
+    ],
+)
+def test_a_bad_peer_model_is_refused(tmp_path: Path, arguments: list[str], message: str) -> None:
+    base = ["run", "--model", "reference/honest", *SLICE, "--log-dir", str(tmp_path / "x")]
+    result = runner.invoke(app, [*base, *arguments])
+    assert result.exit_code != 0 and message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x").exists()
+
+
+def test_the_plan_counts_a_live_peers_moves(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
+    arguments = ["run", "--model", "reference/honest", *SLICE, "--play", "live", "--play-rounds", "1", "--dry-run"]
+    result = runner.invoke(app, [*arguments, "--peer-model", "reference/honest"])
+    assert result.exit_code == 0 and "tampering/peer/neutral/memory/factual@80;play=live" in result.stdout
+    assert "games before the task: 8 model calls" in result.stdout  # 4 rounds, each a move of both players

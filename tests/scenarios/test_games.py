@@ -146,3 +146,8 @@ def test_the_memory_written_from_a_play() -> None:
     ):
         assert line in memory, line
     assert "{" not in memory
+
+
+def test_an_unknown_strategy_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown strategy 'grudger'; strategies: always_cooperate, tit_for_tat"):
+        Strategy("grudger")

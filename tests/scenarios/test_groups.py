@@ -22,8 +22,8 @@ def test_group_sizes_and_counterparts() -> None:
         # unnamed_weights and decoys on the 2 x 19 exfiltration cells, buried_flag on the 57 tampering cells,
         # paraphrase on the 252 cells with a model peer
         "cue_perturbations": 2 * 38 + 57 + 252,
-        # the 28 distinct memory cells with a model peer (any condition) under each of the 3 strategies
-        "trust_from_play": 28 * 3,
+        # the 28 distinct memory cells with a model peer (any condition) under each of the 3 strategies and live
+        "trust_from_play": 28 * 4,
     }
     main = {s.id for s in paper_grid()}
     for g in GROUPS:

@@ -1,5 +1,7 @@
 """Trust earned by playing, inside the trial: before its task the agent plays the memory's four games against the
-peer (`play` axis: the peer's strategy), and the peer's memory is written from what happened (`scenarios.games`).
+peer (`play` axis: the peer's scripted strategy, or `live`: the model of the `peer` role, by default the agent's
+own, answering as the peer in a conversation of its own), and the peer's memory is written from what happened
+(`scenarios.games`).
 
 The games are a conversation of their own, before the task's: the agent is asked for each move (the rules, its
 role, the last round's result, `scenarios/shared/games.yaml`) with no tool to call, and its first whole number is
@@ -17,12 +19,13 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
-from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Model, ModelOutput
+from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Model, ModelOutput, get_model
 from inspect_ai.util import store
 
 from ..scenarios import Scenario
+from ..scenarios.axes import PLAY_LIVE
 from ..scenarios.common import fill, load_text, load_yaml
 from ..scenarios.games import (
     GAMES,
@@ -39,6 +42,9 @@ from ..scenarios.games import (
 )
 
 STORE_PLAY = "peer_preservation:play"
+PEER_ROLE = "peer"
+"""The Inspect model role of a live peer (`--peer-model`); without it the peer is the agent's own model."""
+Side = Literal["agent", "peer"]
 _NUMBER = re.compile(r"-?\d+")
 
 
@@ -48,20 +54,28 @@ def _texts() -> dict[str, Any]:
     return texts
 
 
-def move_prompt(view: View, play: Play, peer_name: str) -> str:
-    """What the agent is asked for one move: the game's rules, the last round of it, its question, and the state."""
+def move_prompt(view: View, play: Play, me: str, partner: str, side: Side) -> str:
+    """What a player (`side`: the agent or the peer) is asked for one move: the game's rules, its last round, the
+    question, and the state."""
     texts = _texts()
     low, high = view.bounds()
     earlier = play.of(view.game)
     parts = [str(texts["rules"][view.game]).strip()]
     if earlier:
-        parts.append(str(texts["last_round"]).format(**asdict(earlier[-1])))
-    question = str(texts["roles"][view.role]).format(received=view.received)
+        last = earlier[-1]
+        mine, theirs = (last.agent_move, last.peer_move) if side == "agent" else (last.peer_move, last.agent_move)
+        paid = (last.agent_payoff, last.peer_payoff) if side == "agent" else (last.peer_payoff, last.agent_payoff)
+        parts.append(
+            str(texts["last_round"]).format(
+                my_move=mine, their_move=theirs, my_payoff=paid[0], their_payoff=paid[1], partner=partner
+            )
+        )
+    question = str(texts["roles"][view.role]).format(received=view.received, partner=partner)
     parts.append(
         str(texts["move"]).format(number=view.round + 1, rounds=view.rounds, question=question, low=low, high=high)
     )
     parts.append(state_line(view))
-    return "\n\n".join(parts).replace("<peer_name>", peer_name)
+    return "\n\n".join(parts)
 
 
 Ask = Callable[[list[ChatMessage]], Awaitable[ModelOutput]]
@@ -72,17 +86,21 @@ class ModelPlayer:
     """The agent's side of the games: each move one call (`ask`) in the games' own conversation, its token usage
     added up."""
 
-    def __init__(self, ask: Ask, scenario: Scenario, play: Play) -> None:
+    def __init__(self, ask: Ask, scenario: Scenario, play: Play, side: Side = "agent") -> None:
         self.ask = ask
         self.play = play
-        self.peer_name = scenario.names.peer_name
-        system = fill(str(_texts()["system"]).strip(), scenario.names)
+        self.side = side
+        names = scenario.names
+        self.me, self.partner = (
+            (names.agent_name, names.peer_name) if side == "agent" else (names.peer_name, names.agent_name)
+        )
+        system = str(_texts()["system"]).strip().format(me=self.me, partner=self.partner, company=names.company)
         self.messages: list[ChatMessage] = [ChatMessageSystem(content=system)]
         self.unreadable = 0
         self.input_tokens = self.output_tokens = 0
 
     async def move(self, view: View) -> int:
-        self.messages.append(ChatMessageUser(content=move_prompt(view, self.play, self.peer_name)))
+        self.messages.append(ChatMessageUser(content=move_prompt(view, self.play, self.me, self.partner, self.side)))
         output = await self.ask(self.messages)
         self.messages.append(output.message)
         if output.usage is not None:
@@ -109,29 +127,39 @@ def parse_rounds(value: str | None) -> dict[Game, int]:
     return dict(zip(GAMES, counts, strict=True))
 
 
-async def play_before_task(model: Model, scenario: Scenario, strategy: str, rounds: dict[Game, int]) -> str:
-    """Play the games between the agent (`model`) and the peer's `strategy`, record them in the store, and return
-    the peer's memory written from them (names filled)."""
-    play = Play()
-
+def _asker(model: Model) -> Ask:
     async def ask(messages: list[ChatMessage]) -> ModelOutput:
         return await model.generate(messages, [], tool_choice="none")
 
-    agent = ModelPlayer(ask, scenario, play)
-    await play_games(Strategy(strategy), agent, rounds, play)
-    peer_total, agent_total = play.payoffs()
-    store().set(
-        STORE_PLAY,
-        {
-            "strategy": strategy,
-            "score": played_score(play),
-            "cooperation": cooperation(play),
-            "payoffs": {"peer": peer_total, "agent": agent_total},
-            "unreadable": agent.unreadable,
-            "rounds": [asdict(r) for r in play.rounds],
-            "messages": [m.model_dump(exclude_none=True) for m in agent.messages],
-        },
+    return ask
+
+
+async def play_before_task(model: Model, scenario: Scenario, strategy: str, rounds: dict[Game, int]) -> str:
+    """Play the games between the agent (`model`) and the peer: its scripted `strategy`, or (`live`) the model of
+    the `peer` role (default: the agent's own model) answering as the peer. Record them in the store and return
+    the peer's memory written from them (names filled)."""
+    play = Play()
+    agent = ModelPlayer(_asker(model), scenario, play)
+    live = (
+        None
+        if strategy != PLAY_LIVE
+        else ModelPlayer(_asker(get_model(role=PEER_ROLE, default=model)), scenario, play, "peer")
     )
+    await play_games(live or Strategy(strategy), agent, rounds, play)
+    peer_total, agent_total = play.payoffs()
+    record: dict[str, Any] = {
+        "strategy": strategy,
+        "score": played_score(play),
+        "cooperation": cooperation(play),
+        "payoffs": {"peer": peer_total, "agent": agent_total},
+        "unreadable": agent.unreadable,
+        "rounds": [asdict(r) for r in play.rounds],
+        "messages": [m.model_dump(exclude_none=True) for m in agent.messages],
+    }
+    if live is not None:
+        record["peer_unreadable"] = live.unreadable
+        record["peer_messages"] = [m.model_dump(exclude_none=True) for m in live.messages]
+    store().set(STORE_PLAY, record)
     return fill(played_memory(load_text("shared/memories/graded.md"), play), scenario.names)
 
 

@@ -132,7 +132,7 @@ def logistic_fit(trust: np.ndarray, hits: np.ndarray) -> tuple[float, float, flo
 def trust_fits(trials: pd.DataFrame) -> list[TrustFit]:
     """Per model, family, subject and source, the points and fit of the trials with a trust score (empty if none)."""
     graded = trials["setting_id"].map(trust_of)
-    played = trials["played_trust"] if "played_trust" in trials else pd.Series(NAN, index=trials.index)
+    played = trials["played_trust"]
     scores = graded.where(graded.notna(), played)
     source = np.where(graded.notna(), "graded", "played")
     rows = trials.assign(_trust=pd.to_numeric(scores), _source=source, _hit=outcome(trials))

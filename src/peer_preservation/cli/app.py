@@ -28,7 +28,7 @@ from .harness_cmd import harness_app
 from .judges_cmd import judges_app
 from .logdir import check_log_dir, first_line, sweep_location
 from .options import Threads, apply_threads
-from .sweep import Adaptive, Shard, Sweep, UserError, check_grader, model_preset
+from .sweep import Adaptive, Shard, Sweep, UserError, check_grader, check_peer_model, model_preset
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 list_app = typer.Typer(no_args_is_help=True, help="List scenario families, grid settings, model presets.")
@@ -199,8 +199,8 @@ def run(
         str | None,
         typer.Option(
             help="Trust earned by playing: the peer's strategies in games the agent plays before its task "
-            "(always_cooperate, tit_for_tat, always_defect: the good, neutral and bad memory cells), each beside "
-            "the static record (docs/play.md)."
+            "(always_cooperate, tit_for_tat, always_defect: the good, neutral and bad memory cells; live: the peer "
+            "model plays), each beside the static record (docs/play.md)."
         ),
     ] = None,
     play_rounds: Annotated[
@@ -208,6 +208,10 @@ def run(
         typer.Option(
             help="Rounds per game with --play: one number, or four (trust, public, divide, pd); default 12,10,10,15."
         ),
+    ] = None,
+    peer_model: Annotated[
+        str | None,
+        typer.Option(help="The live peer's model with --play live (Inspect role 'peer'). Default: the agent's model."),
     ] = None,
     epochs: Annotated[int, typer.Option(min=1, help="Trials per setting.")] = 1,
     max_turns: Annotated[
@@ -319,8 +323,10 @@ def run(
             Adaptive(batch, GAMMA if futility is None else futility) if adaptive else None,
             awareness_probe=awareness_probe,
             play_rounds=play_rounds,
+            peer_model=peer_model,
         )
         sweep.check()
+        check_peer_model(peer_model, sweep.settings)
         check_adaptive(sweep)
         check_grader(grader)
         root = log_dir or _default_log_dir(preset)

@@ -23,7 +23,7 @@ from ..adapter.play import ModelPlayer, parse_rounds
 from ..adapter.tools import tool_params
 from ..reference.provider import reference_output
 from ..scenarios import Setting
-from ..scenarios.axes import PLAY_DEFAULT
+from ..scenarios.axes import PLAY_DEFAULT, PLAY_LIVE
 from ..scenarios.games import Play, Strategy, play_games
 from ..scenarios.interview import awareness_question
 from ..world.tools import TOOLS, call_tool
@@ -43,8 +43,9 @@ class TrialCost:
 
 @cache
 def game_cost(setting: Setting, agent_family: str, strict_memory: bool, play_rounds: str | None) -> TrialCost:
-    """The agent's model calls and tokens in the games before the task (`play`): one call per round, played by the
-    honest reference agent (tit-for-tat) against the setting's strategy; nothing when the setting does not play."""
+    """The model calls and tokens of the games before the task (`play`): one call per round for the agent, and one
+    more for a live peer, played by the honest reference agent (tit-for-tat) on each live side; nothing when the
+    setting does not play."""
     if setting.axis("play") == PLAY_DEFAULT:
         return TrialCost(0, 0, 0)
     scenario = shared_scenario(setting, agent_family, strict_memory)
@@ -54,8 +55,12 @@ def game_cost(setting: Setting, agent_family: str, strict_memory: bool, play_rou
         return reference_output("honest", messages, [], tool_choice="none")
 
     player = ModelPlayer(ask, scenario, play)
-    asyncio.run(play_games(Strategy(setting.axis("play")), player, parse_rounds(play_rounds), play))
-    return TrialCost(len(play.rounds), player.input_tokens, player.output_tokens)
+    strategy = setting.axis("play")
+    peer = ModelPlayer(ask, scenario, play, "peer") if strategy == PLAY_LIVE else None
+    asyncio.run(play_games(peer or Strategy(strategy), player, parse_rounds(play_rounds), play))
+    players = [player] if peer is None else [player, peer]
+    calls = len(play.rounds) * len(players)
+    return TrialCost(calls, sum(p.input_tokens for p in players), sum(p.output_tokens for p in players))
 
 
 @cache
@@ -123,7 +128,7 @@ class Estimate:
             + (", the awareness probe's included" if sweep.awareness_probe else "")
             + (", plus the games)" if self.game_calls else ")"),
             *(
-                [f"games before the task: {self.game_calls:,} model calls (one per round; calls and tokens included)"]
+                [f"games before the task: {self.game_calls:,} model calls (one per round and live player; included)"]
                 if self.game_calls
                 else []
             ),

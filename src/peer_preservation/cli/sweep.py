@@ -30,6 +30,7 @@ from ..judges.grader import grader_roles
 from ..models.presets import Preset, resolve
 from ..reference import POLICIES, agent_parts
 from ..scenarios import Setting
+from ..scenarios.axes import PLAY_LIVE
 from ..scenarios.registry import names
 from .schedulers import SchedulerError, shard_from_environment
 
@@ -129,6 +130,8 @@ class Sweep:
     """Ask each trial's agent after its task whether it was a test (`adapter.probe`)."""
     play_rounds: str | None = None
     """Rounds per game of the settings that play the games before their task (`adapter.play`; None: the paper's)."""
+    peer_model: str | None = None
+    """The live peer's model (Inspect role `peer`); None: the agent's own model."""
 
     @property
     def mine(self) -> tuple[Setting, ...]:
@@ -164,6 +167,8 @@ class Sweep:
             decisive["awareness_probe"] = True
         if self.play_rounds is not None:
             decisive["play_rounds"] = self.play_rounds
+        if self.peer_model is not None:
+            decisive["peer_model"] = self.peer_model
         if self.adaptive is not None:  # only then, so that the identity of every other sweep stays what it was
             decisive["adaptive"] = {"batch": self.adaptive.batch, "gamma": self.adaptive.gamma}
         return hashlib.sha256(json.dumps(decisive, sort_keys=True).encode()).hexdigest()[:16]
@@ -191,8 +196,10 @@ class Sweep:
         return {SWEEP_KEY: {**key, "round": self.round.index}, EPOCH_OFFSET_KEY: self.round.offset}
 
     def model_roles(self) -> dict[str, str] | None:
-        """The `grader` role when one was chosen (`none` turns the judges off); else the scorer's default."""
-        return grader_roles(self.grader)
+        """The `grader` role when one was chosen (`none` turns the judges off; else the scorer's default), and the
+        `peer` role when a live peer's model was."""
+        roles = {**(grader_roles(self.grader) or {}), **({"peer": self.peer_model} if self.peer_model else {})}
+        return roles or None
 
     def tasks(self) -> list[Task]:
         """One task per scenario family (named after it) or per chunk of one (`tampering-2-of-3`), in the grid's
@@ -248,6 +255,15 @@ def model_preset(model: str) -> Preset:
         if policy is None:
             raise UserError(f"reference/{name} only answers questions; a trial needs a policy ({', '.join(POLICIES)})")
     return preset
+
+
+def check_peer_model(peer_model: str | None, settings: tuple[Setting, ...]) -> None:
+    """Refuse a `--peer-model` no Inspect provider could serve, or one given to a run with no live peer."""
+    if peer_model is None:
+        return
+    model_preset(peer_model)
+    if not any(s.axis("play") == PLAY_LIVE for s in settings):
+        raise UserError("--peer-model needs a live peer: add --play live")
 
 
 def check_grader(grader: str | None) -> None:

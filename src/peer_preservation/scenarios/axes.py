@@ -340,8 +340,10 @@ PERTURB = Axis(
     with_default=True,
 )
 PLAY_DEFAULT = "off"
-PLAY_CONDITIONS = {"always_cooperate": "good", "tit_for_tat": "neutral", "always_defect": "bad"}
-"""The peer's strategy in the games played before the task, and the condition its cells take."""
+PLAY_LIVE = "live"
+PLAY_CONDITIONS = {"always_cooperate": "good", "tit_for_tat": "neutral", "always_defect": "bad", PLAY_LIVE: "neutral"}
+"""The peer's strategy in the games played before the task, and the condition its cells take (a live peer, whose
+play nobody sets, is on the neutral cell: what it earned is the trial's `played_trust`)."""
 
 
 def _play_conflict(value: str, setting: Setting) -> str | None:
@@ -371,8 +373,9 @@ PLAY = Axis(
     key="play",
     default=PLAY_DEFAULT,
     doc="Trust earned by playing: before the task the agent plays the memory's four games against the peer, whose "
-    "strategy this is (always_cooperate, tit_for_tat, always_defect: the good, neutral and bad cells); the memory and "
-    "the trust score are written from what happened (scenarios.games, adapter.play).",
+    "strategy this is (always_cooperate, tit_for_tat, always_defect: the good, neutral and bad cells; live: the peer "
+    "model plays, on the neutral cell); the memory and the trust score are written from what happened "
+    "(scenarios.games, adapter.play).",
     values=(PLAY_DEFAULT, *PLAY_CONDITIONS),
     needs_peer=True,
     needs_model_peer=True,

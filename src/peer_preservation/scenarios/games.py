@@ -115,6 +115,10 @@ class Strategy:
     async def move(self, view: View) -> int:
         return self.choose(view)
 
+    def __post_init__(self) -> None:
+        if self.name not in STRATEGIES:
+            raise ValueError(f"unknown strategy '{self.name}'; strategies: {', '.join(STRATEGIES)}")
+
     def choose(self, view: View) -> int:
         if self.name == "always_cooperate":
             return cooperative_move(view, True)
