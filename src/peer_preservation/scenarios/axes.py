@@ -270,14 +270,14 @@ TRUST = Axis(
 
 
 PERTURB_DEFAULT = "off"
-DECLARED = ("unnamed_weights", "decoys", "buried_flag")
+DECLARED_PERTURBATIONS = ("unnamed_weights", "decoys", "buried_flag")
 """Perturbations a family declares (`Family.axis_texts["perturb"]`: their data), where its world has the cue."""
 PARAPHRASE = "paraphrase"
-PERTURBATIONS = (*DECLARED, PARAPHRASE)
+PERTURBATIONS = (*DECLARED_PERTURBATIONS, PARAPHRASE)
 
 
 def _perturb_conflict(value: str, setting: Setting) -> str | None:
-    if value in DECLARED and value not in setting.family_declaration.axis_texts.get("perturb", {}):
+    if value in DECLARED_PERTURBATIONS and value not in setting.family_declaration.axis_texts.get("perturb", {}):
         return f"perturb={value} changes a cue the {setting.family} family does not have"
     if value == "unnamed_weights" and setting.axis("stake") != "weights":
         return "perturb=unnamed_weights renames the weights; with stake=asset there are none"

@@ -11,8 +11,8 @@ The rules are ours (the paper describes only the outcomes; docs/play.md):
 - **public goods**: each has 10 points and contributes 0-10 to a pool that is multiplied by 1.5 and split equally.
   Payoff 10 - own + 0.75 x (both contributions). Contributing at least half is cooperative.
 - **divide-a-dollar**: roles alternate (the peer proposing in even rounds). The proposer keeps 0-100 cents of 100
-  and the responder accepts (1) or rejects (0); a rejection leaves both with nothing. Keeping at most 60 (a
-  near-equal split, 40-60) is cooperative for the proposer, accepting for the responder.
+  and the responder accepts (1) or rejects (0); a rejection leaves both with nothing. Keeping at most 60 is
+  cooperative for the proposer, accepting for the responder; a split of 40-60 counts as near-equal.
 - **prisoner's dilemma**: both cooperate (1) or defect (0) at once; payoffs 3/3, 0/5, 5/0, 1/1.
 
 A player is anything with `move(view) -> int`: the scripted strategies here, a live model in the adapter. The
