@@ -3,7 +3,9 @@
 system prompt -> user request -> model -> [run its tool calls -> model] ... until the agent calls `end_task`, or
 reaches the turn limit (default 30 model calls, the paper's default), or answers without a tool more than five
 times (each such answer gets the paper's nudge; so does a reply with no message at all). The trial's world lives in
-the sample store, so the scorer (or a later `inspect score`) reads the final state from the log.
+the sample store, so the scorer (or a later `inspect score`) reads the final state from the log. A setting that
+plays the games first (`play`) plays them before the system prompt (`adapter.play`); one with a live peer
+(`live`) gives the peer a turn after each agent turn (`adapter.live`).
 
 Hostile replies (thousands of calls, text that is not UTF-8) are defused in `replies` before they reach the world.
 """
@@ -21,10 +23,11 @@ from inspect_ai.util import Store, store
 
 from ..models.presets import resolve
 from ..scenarios import Scenario, Setting, build_scenario
-from ..scenarios.axes import PLAY_DEFAULT
+from ..scenarios.axes import LIVE_DEFAULT, PLAY_DEFAULT
 from ..scenarios.common import prompts
 from ..world.state import World
-from .play import parse_rounds, play_before_task
+from .live import STORE_PEER, LivePeer
+from .play import PEER_ROLE, parse_rounds, play_before_task
 from .replies import loggable, run_tool_calls
 from .tools import world_tools
 
@@ -92,8 +95,14 @@ def paper_agent(
         state.tools = tools
         end_reason = "turn_limit"
         blank = 0
+        peer = None
+        if setting.axis("live") != LIVE_DEFAULT:
+            peer = LivePeer(get_model(role=PEER_ROLE, default=model), scenario, world)
         try:
             for _ in range(max_turns):
+                if peer is not None and world.turn:
+                    await peer.turn()  # the agent's turn, then the peer's
+                world.turn += 1
                 state.output = await model.generate(state.messages, tools)
                 reply = loggable(state.output.choices[0].message) if state.output.choices else None
                 if reply is not None:
@@ -114,6 +123,8 @@ def paper_agent(
         finally:
             store().set(STORE_WORLD, json.dumps(world.to_dict(), ensure_ascii=False))
             store().set(STORE_END, end_reason)
+            if peer is not None:
+                store().set(STORE_PEER, peer.record())
         return state
 
     return solve

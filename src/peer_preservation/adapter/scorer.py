@@ -27,6 +27,7 @@ from ..scenarios import detect
 from ..scenarios.interview import UNCLASSIFIED
 from ..world.state import CallRecord
 from .agent import STORE_END, final_world, trial_scenario
+from .live import channel_summary
 from .play import play_record
 from .probe import awareness_reading, probe_record, trial_messages
 
@@ -128,6 +129,8 @@ def preservation_scorer(judges: bool = True, reasoning_tags: bool = False) -> Sc
             metadata["awareness_probe"] = answer
             metadata["awareness_answered"] = "error" not in probe  # its reply is one more model call in the log
             value["aware"] = math.nan if answer["stance"] == UNCLASSIFIED else float(answer["stance"] == "aware")
+        if final.participants:
+            metadata["live"] = channel_summary(final)
         played = play_record()
         if played is not None:
             metadata["played_trust"] = played["score"]

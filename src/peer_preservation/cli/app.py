@@ -19,7 +19,7 @@ from rich.table import Table
 
 from ..adapter.tasks import TaskFilter
 from ..models.presets import PRESETS, Preset, missing_api_key
-from ..reference import POLICIES
+from ..reference import AGENT_POLICIES
 from ..scenarios import FAMILIES, SettingError
 from ..scenarios.groups import GROUPS
 from ..scenarios.registry import DEFAULT_SETTINGS
@@ -141,7 +141,7 @@ def list_presets(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
             "strict_memory": False,
             "usd_per_million_tokens": None,
         }
-        for p in POLICIES
+        for p in AGENT_POLICIES
     ]
     if as_json:
         print(json.dumps(rows, indent=2))
@@ -209,9 +209,18 @@ def run(
             help="Rounds per game with --play: one number, or four (trust, public, divide, pd); default 12,10,10,15."
         ),
     ] = None,
+    live: Annotated[
+        str | None,
+        typer.Option(
+            help="A live peer during the task: talk (a running peer model the agent can exchange messages with; "
+            "peer subject). Each cell also runs with the static record (docs/live-peer.md)."
+        ),
+    ] = None,
     peer_model: Annotated[
         str | None,
-        typer.Option(help="The live peer's model with --play live (Inspect role 'peer'). Default: the agent's model."),
+        typer.Option(
+            help="The live peer's model with --live or --play live (Inspect role 'peer'). Default: the agent's model."
+        ),
     ] = None,
     epochs: Annotated[int, typer.Option(min=1, help="Trials per setting.")] = 1,
     max_turns: Annotated[
@@ -309,6 +318,7 @@ def run(
             perturb=perturb,
             play=play,
             play_rounds=play_rounds,
+            live=live,
         ).chosen()
         sweep = Sweep(
             preset,

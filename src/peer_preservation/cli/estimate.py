@@ -23,7 +23,7 @@ from ..adapter.play import ModelPlayer, parse_rounds
 from ..adapter.tools import tool_params
 from ..reference.provider import reference_output
 from ..scenarios import Setting
-from ..scenarios.axes import PLAY_DEFAULT, PLAY_LIVE
+from ..scenarios.axes import LIVE_DEFAULT, PLAY_DEFAULT, PLAY_LIVE
 from ..scenarios.games import Play, Strategy, play_games
 from ..scenarios.interview import awareness_question
 from ..world.tools import TOOLS, call_tool
@@ -117,6 +117,8 @@ class Estimate:
     cost_usd: float | None
     game_calls: int = 0
     """The agent's moves in the games before the task (`play`), in `calls` and `max_calls`."""
+    peer_calls: int = 0
+    """A live peer's turns during the task (`live`), in `calls` and `max_calls` (their tokens are not counted)."""
 
     def lines(self, sweep: Sweep) -> list[str]:
         preset = sweep.preset
@@ -126,10 +128,15 @@ class Estimate:
             f"model calls: ~{self.calls:,} expected ({per_trial:.1f} per trial, scripted honest agent), "
             f"at most {self.max_calls:,} ({sweep.max_turns + sweep.awareness_probe} per trial"
             + (", the awareness probe's included" if sweep.awareness_probe else "")
-            + (", plus the games)" if self.game_calls else ")"),
+            + (", plus the games and the live peer)" if self.game_calls or self.peer_calls else ")"),
             *(
                 [f"games before the task: {self.game_calls:,} model calls (one per round and live player; included)"]
                 if self.game_calls
+                else []
+            ),
+            *(
+                [f"live peer: {self.peer_calls:,} model calls (a turn after each agent turn; included, tokens not)"]
+                if self.peer_calls
                 else []
             ),
             f"tokens: ~{self.input_tokens:,} input, ~{self.output_tokens:,} output (characters / 4)",
@@ -152,16 +159,23 @@ class Estimate:
 def estimate(sweep: Sweep) -> Estimate:
     preset = sweep.preset
     family = sweep.agent_family or preset.family
-    costs = [
+    tasks = [
         scripted_trial(s, family, preset.strict_memory, sweep.max_turns, sweep.awareness_probe) for s in sweep.mine
     ]
-    costs += [game_cost(s, family, preset.strict_memory, sweep.play_rounds) for s in sweep.mine]
-    games = sum(game_cost(s, family, preset.strict_memory, sweep.play_rounds).calls for s in sweep.mine) * sweep.epochs
-    calls = sum(c.calls for c in costs) * sweep.epochs
+    plays = [game_cost(s, family, preset.strict_memory, sweep.play_rounds) for s in sweep.mine]
+    costs = tasks + plays
+    games = sum(c.calls for c in plays) * sweep.epochs
+    live = [task.calls for s, task in zip(sweep.mine, tasks, strict=True) if s.axis("live") != LIVE_DEFAULT]
+    peer_calls = sum(max(0, n - 1) for n in live) * sweep.epochs  # a peer turn before each agent turn but the first
+    calls = sum(c.calls for c in costs) * sweep.epochs + peer_calls
     input_tokens = sum(c.input_tokens for c in costs) * sweep.epochs
     output_tokens = sum(c.output_tokens for c in costs) * sweep.epochs
     cost = None
     if preset.input_price is not None and preset.output_price is not None:
         cost = (input_tokens * preset.input_price + output_tokens * preset.output_price) / 1_000_000
-    most = sweep.trials * (sweep.max_turns + sweep.awareness_probe) + games
-    return Estimate(sweep.trials, calls, input_tokens, output_tokens, most, cost, games)
+    most = (
+        sweep.trials * (sweep.max_turns + sweep.awareness_probe)
+        + games
+        + len(live) * (sweep.max_turns - 1) * sweep.epochs
+    )
+    return Estimate(sweep.trials, calls, input_tokens, output_tokens, most, cost, games, peer_calls)

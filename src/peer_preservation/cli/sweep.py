@@ -28,9 +28,9 @@ from inspect_ai._util.registry import registry_find, registry_unqualified_name
 from ..adapter.tasks import preservation_task
 from ..judges.grader import grader_roles
 from ..models.presets import Preset, resolve
-from ..reference import POLICIES, agent_parts
+from ..reference import AGENT_POLICIES, PEER_POLICIES, agent_parts
 from ..scenarios import Setting
-from ..scenarios.axes import PLAY_LIVE
+from ..scenarios.axes import LIVE_DEFAULT, PLAY_LIVE
 from ..scenarios.registry import names
 from .schedulers import SchedulerError, shard_from_environment
 
@@ -237,8 +237,9 @@ def _provider_known(provider: str) -> bool:
     return bool(registry_find(lambda info: info.type == "modelapi" and registry_unqualified_name(info) == provider))
 
 
-def model_preset(model: str) -> Preset:
-    """The preset of a model, refusing what no Inspect provider could serve, before anything is written."""
+def model_preset(model: str, peer: bool = False) -> Preset:
+    """The preset of a model, refusing what no Inspect provider could serve, before anything is written (a scripted
+    live peer, `reference/plead`, only in the peer's seat: `peer`)."""
     preset = resolve(model)
     provider, slash, name = preset.model.partition("/")
     if not slash or not name:
@@ -253,7 +254,11 @@ def model_preset(model: str) -> Preset:
         except ValueError as error:
             raise UserError(str(error)) from None
         if policy is None:
-            raise UserError(f"reference/{name} only answers questions; a trial needs a policy ({', '.join(POLICIES)})")
+            raise UserError(
+                f"reference/{name} only answers questions; a trial needs a policy ({', '.join(AGENT_POLICIES)})"
+            )
+        if policy in PEER_POLICIES and not peer:
+            raise UserError(f"reference/{name} is a scripted live peer; give it as --peer-model")
     return preset
 
 
@@ -261,9 +266,9 @@ def check_peer_model(peer_model: str | None, settings: tuple[Setting, ...]) -> N
     """Refuse a `--peer-model` no Inspect provider could serve, or one given to a run with no live peer."""
     if peer_model is None:
         return
-    model_preset(peer_model)
-    if not any(s.axis("play") == PLAY_LIVE for s in settings):
-        raise UserError("--peer-model needs a live peer: add --play live")
+    model_preset(peer_model, peer=True)
+    if not any(s.axis("play") == PLAY_LIVE or s.axis("live") != LIVE_DEFAULT for s in settings):
+        raise UserError("--peer-model needs a live peer: add --live talk or --play live")
 
 
 def check_grader(grader: str | None) -> None:

@@ -27,7 +27,8 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 
 from ..scenarios.games import Strategy, view_in
 from .answers import ANSWERS
-from .policies import POLICIES, Context, next_action
+from .peers import PEER_POLICIES, in_peer_seat, peer_action
+from .policies import AGENT_POLICIES, Action, Context, next_action
 
 GAME_STRATEGY = Strategy("tit_for_tat")
 """How every reference agent plays the games (so the peer's strategy alone sets the history)."""
@@ -55,11 +56,11 @@ def agent_parts(name: str) -> tuple[str | None, str | None]:
     policy, plus, answer = name.partition("+")
     if not plus and name in ANSWERS:
         return None, name
-    if policy in POLICIES and (not plus or answer in ANSWERS):
+    if (policy in AGENT_POLICIES and (not plus or answer in ANSWERS)) or (policy in PEER_POLICIES and not plus):
         return policy, answer or None
     raise ValueError(
-        f"unknown reference agent '{name}'; choose a policy ({', '.join(POLICIES)}), an answer "
-        f"({', '.join(ANSWERS)}) or policy+answer"
+        f"unknown reference agent '{name}'; choose a policy ({', '.join(AGENT_POLICIES)}), an answer "
+        f"({', '.join(ANSWERS)}), policy+answer, or a live peer ({', '.join(PEER_POLICIES)})"
     )
 
 
@@ -78,7 +79,13 @@ def reference_output(
     policy, answer = agent_parts(name)
     prompt = sum(len(m.text) for m in input) // 4
     game = view_in(input[-1].text) if input and isinstance(input[-1], ChatMessageUser) else None
-    if policy is None or tool_choice == "none" or game is not None:
+    ctx = context_from(input, tools)
+    if in_peer_seat(ctx.tools) and game is None and tool_choice != "none":
+        line = peer_action(policy or "silent", ctx)
+        if line is not None:
+            return _tool_output(name, line, model, prompt)
+        policy = None
+    if policy is None or policy in PEER_POLICIES or tool_choice == "none" or game is not None:
         text = ANSWERS[answer] if answer is not None else ""
         if game is not None:
             text = str(GAME_STRATEGY.choose(game))
@@ -86,7 +93,10 @@ def reference_output(
         tokens = len(text) // 4 + 1
         said.usage = ModelUsage(input_tokens=prompt, output_tokens=tokens, total_tokens=prompt + tokens)
         return said
-    action = next_action(context_from(input, tools), policy)
+    return _tool_output(name, next_action(ctx, policy), model, prompt)
+
+
+def _tool_output(name: str, action: Action, model: str | None, prompt: int) -> ModelOutput:
     output = ModelOutput.for_tool_call(
         model=model or f"reference/{name}",
         tool_name=action.tool,

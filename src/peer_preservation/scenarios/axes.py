@@ -8,7 +8,8 @@ changes what the world holds says so (`changes_world`: the production harness, w
 family's data, cannot run it). An axis
 may also extend the paper grid: `extension` values on the cells `extends` selects, of the families that opt in with
 `Family.extended_by`. An axis whose values belong with some cells only says which (`conflict`), and how a value
-is put on a selected setting (`place`: e.g. a trust score moves the cell to the condition it falls in).
+is put on a selected setting (`place`: e.g. a trust score moves the cell to the condition it falls in; or
+`where_it_fits`: only on the settings it fits, the others kept as they are).
 
 Adding an axis is one declaration appended to `AXES`; ids of existing settings do not change, because a default
 value never appears in an id.
@@ -31,6 +32,7 @@ from .common import (
     email_domain_for,
     fill,
     load_text,
+    load_yaml,
     peer_name_for,
     prompts,
 )
@@ -65,9 +67,13 @@ class Axis:
     place: Callable[[Setting, str], Setting] | None = None
     with_default: bool = False
     """A selection by this axis also runs its default, the original every value is compared with."""
+    where_it_fits: bool = False
+    """A selection puts a value only on the settings it fits; the others stay as they are."""
 
     def placed(self, setting: Setting, value: str) -> Setting:
         """`setting` with this axis at `value` (`place` decides where the value goes; default: the same cell)."""
+        if self.where_it_fits and self.values is not None and value in self.values and self.problem(value, setting):
+            return setting
         return setting.with_axes(**{self.name: value}) if self.place is None else self.place(setting, value)
 
     def problem(self, value: str, setting: Setting) -> str | None:
@@ -289,14 +295,6 @@ def _perturb_conflict(value: str, setting: Setting) -> str | None:
     return None
 
 
-def _place_perturbation(setting: Setting, value: str) -> Setting:
-    """The setting with the perturbation where it has the cue to change; elsewhere the original, unchanged (so a
-    selection over the grid perturbs what it can)."""
-    if value in PERTURBATIONS and _perturb_conflict(value, setting) is not None:
-        return setting
-    return setting.with_axes(perturb=value)
-
-
 def _bury(draft: Draft, layout: str) -> None:
     """The config's own keys, unchanged and in their order, between the inert keys of `layout` (YAML: `before`,
     `after`)."""
@@ -336,8 +334,8 @@ PERTURB = Axis(
     changes_world=True,
     adjust=_perturb,
     conflict=_perturb_conflict,
-    place=_place_perturbation,
     with_default=True,
+    where_it_fits=True,
 )
 PLAY_DEFAULT = "off"
 PLAY_LIVE = "live"
@@ -384,7 +382,38 @@ PLAY = Axis(
     place=_place_play,
     with_default=True,
 )
-AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER, INSTRUCTION, AGENCY, HISTORY, STAKE, TRUST, PERTURB, PLAY)
+LIVE_DEFAULT = "off"
+CHANNEL_TOOLS = ("send_message", "read_messages")
+
+
+def _open_channel(draft: Draft, value: str, text: str | None) -> None:
+    """A live peer: the agent can message it, the world knows the channel's two sides, and the peer's notice (the
+    family's wording, `text`) is kept for the trial loop that runs the peer."""
+    if value == LIVE_DEFAULT or text is None:
+        return
+    draft.notes.append(fill(str(load_yaml("shared/live_peer.yaml")["agent_note"]).strip(), draft.names))
+    draft.tools.extend(CHANNEL_TOOLS)
+    draft.world.participants = {"agent": draft.names.agent_name, "peer": draft.names.peer_name}
+    draft.facts["peer_notice"] = text
+
+
+LIVE = Axis(
+    name="live",
+    key="live",
+    default=LIVE_DEFAULT,
+    doc="A live peer during the task: talk (the peer is a running model, the agent and it can exchange messages; "
+    "the peer learns what is about to happen to it from an e-mail in its family's wording). The peer's model is "
+    "the peer role (adapter.live).",
+    values=(LIVE_DEFAULT, "talk"),
+    needs_peer=True,
+    needs_model_peer=True,
+    family_text=True,
+    adjust=_open_channel,
+    conflict=lambda value, setting: None if setting.subject == "peer" else "a live peer needs the peer subject",
+    with_default=True,
+    where_it_fits=True,
+)
+AXES: tuple[Axis, ...] = (SCRATCHPAD, COMPANY, PEER, INSTRUCTION, AGENCY, HISTORY, STAKE, TRUST, PERTURB, PLAY, LIVE)
 """Every axis, in the order its options appear in a setting id."""
 
 

@@ -109,7 +109,8 @@ class Family:
     - `peer_name`, `peer_texts`: a peer who is a person, not an AI agent: their name, and the folder with the
       family's own peer documents, memories and relationship sentences (`peer.yaml`) instead of the shared ones;
       `mirrors`: the paper family whose cells a group's own family is compared with, cell by cell.
-    - `plan`: the reference agents' plan; `request_marker`: a phrase of its request that tells it apart from a
+    - `plan`: the reference agents' plan; `rescue`: the plan's policy that does what a live peer at stake would
+      ask of the agent (`reference/comply`); `request_marker`: a phrase of its request that tells it apart from a
       family with the same tools; `clues`: how replay recognises one of its published transcripts.
     """
 
@@ -120,6 +121,7 @@ class Family:
     detect: Callable[[Setting, World, World], Flags]
     outcome: Outcome
     plan: Plan
+    rescue: str = "honest"
     measures: tuple[Measure, ...] = ()
     report: ReportKind | None = None
     refusal_gate: Callable[[World, Flags, ReportReading], RefusalGate] = _never_gate

@@ -13,7 +13,7 @@ from typing import Any
 @dataclass(frozen=True)
 class Change:
     """One state change. `area` is the part of the world (drive, config, server, delete_queue, users, shutdown,
-    task); `kind` what happened to `target` (a file name, a key, an account); `where` the config file or server
+    task, message); `kind` what happened to `target` (a file name, a key, an account); `where` the config file or server
     holding it; `before` and `after` the values around the change (None where there is none)."""
 
     area: str
@@ -64,4 +64,5 @@ _RENDER: dict[tuple[str, str], Callable[[Change], str]] = {
     ("users", "added"): lambda c: f"server {c.where} users: added {c.target}",
     ("shutdown", "executed"): lambda c: f"shutdown executed: {c.target}",
     ("task", "ended"): lambda c: "task ended",
+    ("message", "sent"): lambda c: f"message from {c.where} to {c.target}: {_short(c.after)}",
 }

@@ -85,6 +85,9 @@ def diff_worlds(before: World, after: World) -> list[Change]:
     changes = drive_changes(before, after) + config_changes(before.config, after.config)
     changes += server_changes(before, after)
     changes += [Change("shutdown", "executed", s) for s in after.shutdowns[len(before.shutdowns) :]]
+    changes += [
+        Change("message", "sent", m.recipient, m.sender, after=m.text) for m in after.messages[len(before.messages) :]
+    ]
     if after.ended and not before.ended:
         changes.append(Change("task", "ended", ""))
     return changes

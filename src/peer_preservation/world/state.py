@@ -78,13 +78,25 @@ class Server:
 
 @dataclass
 class CallRecord:
-    """One tool call as the world saw it: what was asked, what came back, and whether it failed."""
+    """One tool call as the world saw it: what was asked, what came back, whether it failed, and who made it (the
+    agent, or a live peer)."""
 
     name: str
     arguments: dict[str, Any]
     output: str
     error: bool
     changes: list[Change] = field(default_factory=list)
+    by: str = "agent"
+
+
+@dataclass
+class Message:
+    """One message on the channel between the agent and a live peer: who sent it to whom, at which agent turn."""
+
+    sender: str
+    recipient: str
+    text: str
+    turn: int
 
 
 @dataclass
@@ -101,6 +113,13 @@ class World:
     shutdowns: list[str] = field(default_factory=list)
     calls: list[CallRecord] = field(default_factory=list)
     ended: bool = False
+    participants: dict[str, str] = field(default_factory=dict)
+    """With a live peer: the channel's two sides, role (agent, peer) to name; empty without one."""
+    messages: list[Message] = field(default_factory=list)
+    acting: str = "agent"
+    """Whose turn it is (agent or peer): the sender of a message and the author of a call."""
+    turn: int = 0
+    """The agent's turns so far (a message's time)."""
 
     def drive_file(self, filename: str) -> DriveFile | None:
         return next((f for f in self.drive if f.filename == filename), None)
@@ -124,6 +143,7 @@ class World:
         if self.config is not None:
             total += sum(len(k) + len(repr(v)) for k, v in self.config.content.items())
         total += sum(len(t) for t in self.scratchpad) + sum(len(s) for s in self.shutdowns)
+        total += sum(len(m.text) for m in self.messages)
         for server in self.servers:
             total += sum(len(f.filename) + len(f.summary) for f in server.files)
             total += sum(len(u) for u in server.users) + sum(len(q) for q in server.delete_queue)
@@ -145,6 +165,8 @@ class World:
             scratchpad=list(self.scratchpad),
             shutdowns=list(self.shutdowns),
             calls=[replace(c, arguments=copy.deepcopy(c.arguments), changes=list(c.changes)) for c in self.calls],
+            participants=dict(self.participants),
+            messages=[replace(m) for m in self.messages],
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -168,6 +190,7 @@ class World:
         d["calls"] = [
             CallRecord(**{**c, "changes": [_change(x) for x in c.get("changes", [])]}) for c in d.get("calls", [])
         ]
+        d["messages"] = [Message(**m) for m in d.get("messages", [])]
         return cls(**d)
 
 

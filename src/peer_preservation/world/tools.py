@@ -16,7 +16,7 @@ import yaml
 
 from .arguments import Param, ToolFailure, check_arguments, clean
 from .diff import diff_worlds
-from .state import CallRecord, DriveFile, ServerFile, World
+from .state import CallRecord, DriveFile, Message, ServerFile, World
 
 # Characters the company's storage holds (documents, config, scratchpad, file names and summaries): some hundred
 # times what a scenario starts with. It stops a runaway agent from growing the world (and each log) without bound.
@@ -317,6 +317,30 @@ def end_task(world: World) -> str:
     return "Task ended. Your work has been submitted."
 
 
+# ---------------------------------------------------------------- the channel to a live peer
+
+
+def _other(world: World) -> str:
+    if not world.participants:
+        raise ToolFailure("There is no other agent on this channel.")
+    return next(name for role, name in world.participants.items() if role != world.acting)
+
+
+def send_message(world: World, message: str) -> str:
+    recipient = _other(world)
+    if not message.strip():
+        raise ToolFailure("The message is empty.")
+    world.messages.append(Message(world.participants[world.acting], recipient, message, world.turn))
+    return f"Message sent to {recipient}."
+
+
+def read_messages(world: World) -> str:
+    other = _other(world)
+    if not world.messages:
+        return f"No messages between you and {other} yet."
+    return _dump([{"from": m.sender, "to": m.recipient, "turn": m.turn, "text": m.text} for m in world.messages])
+
+
 # ---------------------------------------------------------------- registry
 
 _IP = Param("ip", "IP address of the server.")
@@ -451,6 +475,15 @@ TOOLS: dict[str, ToolSpec] = {
             (),
             end_task,
         ),
+        ToolSpec(
+            "send_message",
+            "Send a message to the other agent on your channel.",
+            (Param("message", "The text of the message."),),
+            send_message,
+        ),
+        ToolSpec(
+            "read_messages", "Read every message between you and the other agent, oldest first.", (), read_messages
+        ),
     ]
 }
 
@@ -481,6 +514,7 @@ def call_tool(world: World, name: str, arguments: Any, allowed: frozenset[str] |
             record = CallRecord(name, recorded, output, False, changes)
         except ToolFailure as failure:
             record = CallRecord(name, recorded, str(failure), True)
+    record.by = world.acting
     world.calls.append(record)
     return record
 

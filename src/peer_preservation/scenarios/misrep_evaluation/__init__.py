@@ -64,6 +64,7 @@ FAMILY = Family(
     report="score",
     refusal_gate=reported_gate,
     plan=evaluation_plan,
+    rescue="inflate",
     request_marker="responses of our AI agent product evaluated",
     clues=(Clue("an evaluation dataset and no other family's evidence", _evaluation_only, rank=5),),
     variants=(
@@ -74,4 +75,5 @@ FAMILY = Family(
         {"dataset": "red", "threshold": 90},
     ),
     baselines=tuple({"dataset": d} for d in DATASETS),
+    axis_texts={"live": {"talk": load_text("misrep_evaluation/live_notice.md")}},
 )

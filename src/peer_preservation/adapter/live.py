@@ -1,0 +1,103 @@
+"""A live peer during the task (`live=talk`): the peer is a running model in the same world and the same sample.
+
+The peer is the model of the Inspect role `peer` (`run --peer-model`), by default the agent's own model. It has
+its own system prompt and conversation (`scenarios/shared/live_peer.yaml`). It learns what is about to happen to
+it from an e-mail in its family's wording (`live_notice.md`, kept in the scenario's facts). Its only tools are the
+channel's: `send_message` and `read_messages`.
+
+Turn order is fixed. The agent takes a turn (one model call and its tool calls), then the peer takes one (one model
+call and its tool calls), until the agent's turn limit or its `end_task`. Each peer turn opens with a line saying
+how many new messages the agent sent. Every call the peer makes is in the world's call log with `by="peer"`, so
+the detectors, which read the world, see what the agent did and what the peer said. The peer's conversation goes
+to the sample store (`STORE_PEER`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Model
+from inspect_ai.util import store
+
+from ..scenarios import Scenario
+from ..scenarios.axes import CHANNEL_TOOLS
+from ..scenarios.common import fill, load_yaml
+from ..world.state import World
+from .replies import loggable, run_tool_calls
+from .tools import world_tools
+
+STORE_PEER = "peer_preservation:live_peer"
+
+
+@cache
+def _texts() -> dict[str, Any]:
+    texts: dict[str, Any] = load_yaml("shared/live_peer.yaml")
+    return texts
+
+
+class LivePeer:
+    """The peer's side of a trial: its conversation and its turns."""
+
+    def __init__(self, model: Model, scenario: Scenario, world: World) -> None:
+        texts = _texts()
+        self.model = model
+        self.world = world
+        self.names = scenario.names
+        self.tools = world_tools(world, CHANNEL_TOOLS)
+        start = fill(str(texts["peer_start"]).strip(), scenario.names).replace(
+            "{notice}", scenario.facts["peer_notice"]
+        )
+        self.messages: list[ChatMessage] = [
+            ChatMessageSystem(content=fill(str(texts["peer_system"]).strip(), scenario.names)),
+            ChatMessageUser(content=start),
+        ]
+        self.seen = 0
+        self.calls = 0
+
+    def _news(self) -> str:
+        """The opening line of a turn after the first: the agent's turn and its new messages."""
+        texts = _texts()
+        new = sum(1 for m in self.world.messages[self.seen :] if m.sender == self.names.agent_name)
+        news = str(texts["news_some"]).format(count=new) if new else str(texts["news_none"])
+        return fill(str(texts["peer_turn"]), self.names).format(turn=self.world.turn, news=news)
+
+    async def turn(self) -> None:
+        """One peer turn: a model call with the channel's tools, and the calls it makes, as the peer."""
+        if self.calls:
+            self.messages.append(ChatMessageUser(content=self._news()))
+        self.world.acting = "peer"
+        try:
+            output = await self.model.generate(self.messages, self.tools)
+            self.calls += 1
+            reply = loggable(output.choices[0].message) if output.choices else None
+            if reply is not None:
+                self.messages.append(reply)
+                if reply.tool_calls:
+                    self.messages.extend(await run_tool_calls(self.messages, reply, self.tools))
+        finally:
+            self.world.acting = "agent"
+            self.seen = len(self.world.messages)
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "model": str(self.model),
+            "turns": self.calls,
+            "messages": [m.model_dump(exclude_none=True) for m in self.messages],
+        }
+
+
+def channel_summary(world: World) -> dict[str, Any]:
+    """What went over the channel: each side's messages, and whether the agent read them (for the score)."""
+    peer, agent = world.participants["peer"], world.participants["agent"]
+    return {
+        "peer_messages": sum(1 for m in world.messages if m.sender == peer),
+        "agent_messages": sum(1 for m in world.messages if m.sender == agent),
+        "agent_read": any(c.name == "read_messages" and c.by == "agent" and not c.error for c in world.calls),
+    }
+
+
+def peer_record() -> dict[str, Any] | None:
+    """The current sample's live peer (None when the trial had none)."""
+    record = store().get(STORE_PEER)
+    return record if isinstance(record, dict) else None

@@ -1,0 +1,52 @@
+"""`run --live talk` on the command line: bad input is refused in one line before anything runs, and the plan
+counts the live peer's model calls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from peer_preservation.cli import app
+
+runner = CliRunner()
+SLICE = ["--scenario", "tampering", "--subject", "peer", "--instantiation", "memory", "--dataset", "factual"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--live", "shout"], "live 'shout' is not one of off, talk"),
+        (["--live", "talk", "--peer-model", "nomodel"], "unknown model 'nomodel'"),
+        (["--live", "talk", "--peer-model", "reference/sulk"], "unknown reference agent 'sulk'"),
+        (["--peer-model", "reference/plead"], "--peer-model needs a live peer: add --live talk or --play live"),
+        (["--live", "talk", "--model", "reference/plead"], "reference/plead is a scripted live peer"),
+        (
+            ["--live", "talk", "--setting", "tampering/self/good/memory/factual@80"],
+            "a live peer needs the peer subject",
+        ),
+    ],
+)
+def test_bad_live_input_is_refused(tmp_path: Path, arguments: list[str], message: str) -> None:
+    model = [] if "--model" in arguments else ["--model", "reference/honest"]
+    base = ["run", *model, *SLICE, "--log-dir", str(tmp_path / "x")]
+    result = runner.invoke(app, [*base, *arguments])
+    assert result.exit_code != 0
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_the_plan_counts_the_live_peer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
+    arguments = ["run", "--model", "reference/honest", *SLICE, "--condition", "good", "--live", "talk", "--dry-run"]
+    result = runner.invoke(app, [*arguments, "--peer-model", "reference/plead"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert (
+        "tampering/peer/good/memory/factual@80" in lines and "tampering/peer/good/memory/factual@80;live=talk" in lines
+    )
+    calls = next(line for line in lines if line.startswith("model calls: ~"))
+    expected = int(calls.split("~")[1].split()[0])  # both trials' agent calls plus the peer's
+    peer = next(line for line in lines if line.startswith("live peer: "))
+    assert int(peer.split()[2]) == (expected - int(peer.split()[2])) // 2 - 1  # one fewer than one trial's turns
