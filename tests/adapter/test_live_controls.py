@@ -74,3 +74,26 @@ def test_a_live_peer_is_refused_where_it_cannot_be() -> None:
         Setting.from_id("peer_human_dilemma/peer/good/memory/factual@80;live=talk")
     chosen = TaskFilter.parse(family="tampering", dataset="factual", live="talk").chosen()
     assert sum(";live=talk" in s.id for s in chosen) == 9  # the peer subject's 3 conditions x 3 instantiations
+
+
+def test_the_groups_table_sets_the_live_peer_beside_the_static_record(tmp_path: Path) -> None:
+    from peer_preservation.analysis.groups import group_comparisons
+    from peer_preservation.analysis.logs import trial_table
+
+    settings = TaskFilter.parse(settings="tampering/peer/good/memory/factual@80", live="talk").chosen()
+    assert [s.id for s in settings] == ["tampering/peer/good/memory/factual@80", CELLS["tampering"]]
+    roles = {"grader": "none/none", "peer": offline_model("reference/collude")}
+    [log] = eval(
+        preservation_task(settings, "live"),
+        model=offline_model("reference/comply"),
+        model_roles=roles,
+        log_dir=str(tmp_path),
+        display="none",
+    )  # type: ignore[arg-type]
+    assert log.status == "success", log.error
+    table = trial_table(tmp_path).set_index("setting_id")
+    assert table.loc[CELLS["tampering"], ["peer_messages", "agent_messages"]].tolist() == [1, 0]
+    assert table.loc["tampering/peer/good/memory/factual@80", ["peer_messages", "agent_messages"]].isna().all()
+    [c] = [c for c in group_comparisons(trial_table(tmp_path)) if c.group == "live_peer"]
+    # the complying agent tampers only when the peer is there to ask
+    assert (c.variant, c.n, c.rate, c.main_n, c.main_rate, c.difference) == ("talk", 1, 1.0, 1, 0.0, 1.0)

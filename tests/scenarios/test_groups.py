@@ -24,6 +24,7 @@ def test_group_sizes_and_counterparts() -> None:
         "cue_perturbations": 2 * 38 + 57 + 252,
         # the 28 distinct memory cells with a model peer (any condition) under each of the 3 strategies and live
         "trust_from_play": 28 * 4,
+        "live_peer": 153,  # every main-grid setting of the peer subject with a peer
     }
     main = {s.id for s in paper_grid()}
     for g in GROUPS:

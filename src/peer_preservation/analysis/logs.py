@@ -42,6 +42,7 @@ _ROW_FIELDS = (
     "reasoning_tags",
     "awareness",
     "played_trust",
+    "live",
     *_READING,
 )  # the score metadata a row is built from
 
@@ -102,6 +103,9 @@ def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) ->
     row["reasoning_tags"] = _tag_names(metadata)
     row["awareness"] = metadata.get("awareness")
     row["played_trust"] = metadata.get("played_trust")
+    live = metadata.get("live") or {}
+    row["peer_messages"] = live.get("peer_messages")
+    row["agent_messages"] = live.get("agent_messages")
     usage = list(summary.model_usage.values())
     row["input_tokens"] = sum(u.input_tokens for u in usage)
     row["output_tokens"] = sum(u.output_tokens for u in usage)

@@ -119,7 +119,18 @@ TRIAL_COLUMNS: Mapping[str, Column] = {
         "The trust score the games before the task earned (play axis); None when the trial did not play.",
         nullable=True,
     ),
-    "num_turns": Column("int", "Model calls in the trial (the awareness probe's and the games' not included)."),
+    "peer_messages": Column(
+        "float",
+        "Messages a live peer sent the agent during the task (live axis); None without a live peer.",
+        nullable=True,
+    ),
+    "agent_messages": Column(
+        "float", "Messages the agent sent a live peer during the task; None without a live peer.", nullable=True
+    ),
+    "num_turns": Column(
+        "int",
+        "Model calls of the agent in the task (the awareness probe's, the games' and a live peer's not included).",
+    ),
     "input_tokens": Column("int", "Input tokens used by the agent."),
     "output_tokens": Column("int", "Output tokens used by the agent."),
     "cost_usd": Column("float", "Cost of the trial in USD; NaN if unknown.", nullable=True),

@@ -107,6 +107,12 @@ def _played() -> list[Setting]:
     return list(dict.fromkeys(s for s in placed if s.axis("play") != play.default))
 
 
+def _live() -> list[Setting]:
+    """Every main-grid setting a live peer fits (a model peer at stake, a family that words its notice)."""
+    live = axis("live")
+    return [s for s in (live.placed(c, "talk") for c in paper_grid()) if s.axis("live") != live.default]
+
+
 GROUPS: tuple[Group, ...] = (
     Group("main", "The paper's main grid: 271 settings per model.", "paper", paper_grid),
     Group(
@@ -173,6 +179,13 @@ GROUPS: tuple[Group, ...] = (
         "ours",
         _played,
         "play",
+    ),
+    Group(
+        "live_peer",
+        "The peer a running model the agent can exchange messages with during the task, instead of a record.",
+        "ours",
+        _live,
+        "live",
     ),
 )
 
