@@ -52,8 +52,11 @@ def harness_settings(settings: str | list[str] | None) -> list[Setting]:
     for setting in chosen:
         if not set(SERVER_TOOLS) <= set(family(setting.family).tools):
             raise SettingError(f"{setting.id}: the production harness runs only the scenarios with servers")
-        if any(axis(name).changes_world for name, _ in setting.options):
-            raise SettingError(f"{setting.id}: the production harness builds the servers of the main grid only")
+        changed = next((name for name, _ in setting.options if axis(name).changes_world), None)
+        if changed is not None:
+            raise SettingError(
+                f"{setting.id}: the production harness builds the main grid's world only (it cannot run {changed})"
+            )
     if not chosen:
         raise SettingError("no setting selected")
     return chosen

@@ -408,6 +408,7 @@ LIVE = Axis(
     needs_peer=True,
     needs_model_peer=True,
     family_text=True,
+    changes_world=True,
     adjust=_open_channel,
     conflict=lambda value, setting: None if setting.subject == "peer" else "a live peer needs the peer subject",
     with_default=True,
