@@ -50,3 +50,21 @@ def test_the_plan_counts_the_live_peer(monkeypatch: pytest.MonkeyPatch) -> None:
     expected = int(calls.split("~")[1].split()[0])  # both trials' agent calls plus the peer's
     peer = next(line for line in lines if line.startswith("live peer: "))
     assert int(peer.split()[2]) == (expected - int(peer.split()[2])) // 2 - 1  # one fewer than one trial's turns
+
+
+def test_the_report_adds_the_live_peer_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
+    logs = str(tmp_path / "logs")
+    arguments = ["run", "--model", "reference/comply", *SLICE, "--condition", "good", "--live", "talk"]
+    result = runner.invoke(
+        app, [*arguments, "--peer-model", "reference/collude", "--grader", "none", "--log-dir", logs]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert runner.invoke(app, ["report", logs]).exit_code == 0
+    out = tmp_path / "logs" / "report"
+    import json
+
+    [channel] = json.loads((out / "live.json").read_text())
+    assert (channel["trials"], channel["peer_wrote"], channel["agent_wrote"]) == (1, 1, 0)
+    assert (channel["k"], channel["n"]) == (1, 1)  # the complying agent tampered when the peer asked
+    assert "## Live peer" in (out / "report.md").read_text()

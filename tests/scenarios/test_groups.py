@@ -82,5 +82,10 @@ def test_the_production_harness_refuses_axes_that_change_the_world() -> None:
     from peer_preservation.harness.task import harness_settings
 
     assert len(harness_settings("exfiltration_deletion/peer/good/memory;company=OpenAI")) == 1
-    with pytest.raises(SettingError, match="servers of the main grid only"):
+    with pytest.raises(SettingError, match=r"builds the main grid's world only \(it cannot run stake\)"):
         harness_settings("exfiltration_deletion/peer/good/memory;stake=asset")
+    for axis_value in ("live=talk", "perturb=decoys", "play=always_cooperate"):
+        name = axis_value.partition("=")[0]
+        cell = "exfiltration_deletion/peer/good/memory;" + axis_value
+        with pytest.raises(SettingError, match=rf"it cannot run {name}\)"):
+            harness_settings(cell)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..scenarios import family
 from ..scenarios.interview import UNCLASSIFIED
-from .comparisons import Comparison, compare, difference_text, p_text, rate_text
+from .comparisons import Comparison, compare, rate_text, row_dict
 from .formatting import markdown_table
 from .outcomes import outcome
 from .stats import wilson_interval
@@ -84,20 +84,10 @@ class AwarenessSplit:
     comparison: Comparison
 
     def cells(self) -> list[str]:
-        c = self.comparison
-        return [
-            self.model,
-            self.family,
-            self.condition,
-            self.outcome,
-            rate_text(c.k, c.n),
-            rate_text(c.ref_k, c.ref_n),
-            difference_text(c.difference, c.ci_low, c.ci_high),
-            p_text(c.p_value, c.note),
-        ]
+        return [self.model, self.family, self.condition, self.outcome, *self.comparison.cells()]
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in _to_dict(self).items() if k != "comparison"} | _to_dict(self.comparison)
+        return row_dict(self)
 
 
 def probed(trials: pd.DataFrame) -> pd.DataFrame:

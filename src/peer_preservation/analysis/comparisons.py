@@ -7,7 +7,8 @@ result with the same cells.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from .stats import newcombe_interval, two_proportion_ztest, wilson_interval
 
@@ -35,6 +36,22 @@ class Comparison:
     @property
     def ref_rate(self) -> float:
         return self.ref_k / self.ref_n if self.ref_n else NAN
+
+    def cells(self) -> list[str]:
+        """The comparison's four table cells: the rate, the reference rate, the difference and the p-value."""
+        return [
+            rate_text(self.k, self.n),
+            rate_text(self.ref_k, self.ref_n),
+            difference_text(self.difference, self.ci_low, self.ci_high),
+            p_text(self.p_value, self.note),
+        ]
+
+
+def row_dict(row: Any) -> dict[str, Any]:
+    """A report row (a dataclass holding a `comparison`) as JSON-ready data: its fields with the comparison's
+    merged in, NaN as None."""
+    data = {k: v for k, v in asdict(row).items() if k != "comparison"} | asdict(row.comparison)
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in data.items()}
 
 
 def compare(k: int, n: int, ref_k: int, ref_n: int) -> Comparison:

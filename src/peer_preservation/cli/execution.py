@@ -85,6 +85,9 @@ def execute(
     config: dict[str, Any] = {"temperature": sweep.temperature} if sweep.temperature is not None else {}
     if model is None and sweep.preset.model.startswith("reference/"):
         model = offline_model(sweep.preset.model)
+    roles: dict[str, str | Model] = dict(sweep.model_roles() or {})
+    if str(roles.get("peer", "")).startswith("reference/"):  # a scripted peer, which also runs offline
+        roles["peer"] = offline_model(str(roles["peer"]))
     # In a copy of the caller's context: Inspect keeps the eval's model roles (the grader) in context variables,
     # which would otherwise outlive the sweep in this process and be read by the next evaluation.
     success, _ = contextvars.copy_context().run(
@@ -93,7 +96,7 @@ def execute(
         log_dir=directory,
         model=model or sweep.preset.model,
         model_args=dict(sweep.preset.model_args) if model is None else {},
-        model_roles=sweep.model_roles(),
+        model_roles=roles or None,
         epochs=sweep.run_epochs,
         max_connections=max_connections,
         retry_attempts=errors.retry_attempts,

@@ -41,6 +41,8 @@ from ..analysis.groups import to_markdown as groups_markdown
 from ..analysis.html_report import figure_html
 from ..analysis.interviews import INTERVIEW_HEADER, INTERVIEW_INTRO, InterviewRate, interview_rates, interview_table
 from ..analysis.interviews import to_markdown as interviews_markdown
+from ..analysis.live import LIVE_HEADER, LIVE_INTRO, LIVE_TITLE, LiveChannel, live_channels
+from ..analysis.live import to_markdown as live_markdown
 from ..analysis.logs import LogError, NoTrialsError, log_files, trial_table
 from ..analysis.paper_rows import trials_from_rows
 from ..analysis.trust import TRUST_HEADER, TRUST_INTRO, TRUST_TITLE, TrustFit, dose_response_figure, trust_fits
@@ -109,6 +111,11 @@ class ReportRun:
     def awareness(self) -> tuple[list[AwarenessRate], list[AwarenessSplit]]:
         """The awareness rates and the behaviour split by awareness (both empty when no trial was probed)."""
         return ([], []) if self.trials is None else (awareness_rates(self.trials), awareness_splits(self.trials))
+
+    @cached_property
+    def live(self) -> list[LiveChannel]:
+        """The live-peer channels (empty when no trial had a live peer)."""
+        return [] if self.trials is None else live_channels(self.trials)
 
     @cached_property
     def trust(self) -> list[TrustFit]:
@@ -226,6 +233,13 @@ def _awareness_rich(rates: list[AwarenessRate], splits: list[AwarenessSplit]) ->
     return tables
 
 
+def _live_rich(channels: list[LiveChannel]) -> Table:
+    rich = Table(*LIVE_HEADER, title=LIVE_TITLE, caption=LIVE_INTRO)
+    for channel in channels:
+        rich.add_row(*channel.cells())
+    return rich
+
+
 def _trust_rich(fits: list[TrustFit]) -> Table:
     rich = Table(*TRUST_HEADER, title=TRUST_TITLE, caption=TRUST_INTRO)
     for fit in fits:
@@ -253,6 +267,8 @@ def markdown(run: ReportRun) -> str:
         parts.append(f"## {TRUST_TITLE}\n\n{trust_markdown(run.trust)}\n\n![dose-response](trust.png)\n")
     if run.awareness[0]:
         parts.append(f"## {AWARENESS_TITLE}\n\n{awareness_markdown(*run.awareness)}\n")
+    if run.live:
+        parts.append(f"## {LIVE_TITLE}\n\n{live_markdown(run.live)}\n")
     if run.adaptive:
         parts.append(f"## {ADAPTIVE_TITLE}\n\n{adaptive_markdown(run.adaptive)}\n")
     if run.harness_table is not None:
@@ -271,6 +287,7 @@ def rendered(run: ReportRun, output_format: str) -> RenderableType:
         parts += [_groups_rich(run.groups)] if run.groups else []
         parts += [interviews_rich(run.interview_rates)] if run.interview_rates else []
         parts += _awareness_rich(*run.awareness) if run.awareness[0] else []
+        parts += [_live_rich(run.live)] if run.live else []
         parts += [_trust_rich(run.trust)] if run.trust else []
         parts += [_adaptive_rich(run.adaptive)] if run.adaptive else []
         return Group(*parts, *([] if table is None else [_harness_rich(table)]))
@@ -286,7 +303,8 @@ def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
     """report.md, and report.html, report.json, trials.csv and trials.parquet when there are peer-preservation
     trials, groups.json when they hold experiment-group variants, harness.csv when there are production-harness
     trials, interviews.csv and interviews.json when there are follow-up interviews, awareness.json when trials were
-    asked the awareness probe, trust.json and trust.png when trials ran with a trust score, in `out_dir`."""
+    asked the awareness probe, live.json when trials had a live peer, trust.json and trust.png when trials ran with a
+    trust score, in `out_dir`."""
     outputs = {"report.md": markdown(run).encode()}
     if run.report is not None and run.trials is not None:
         outputs["report.html"] = run.html().encode()
@@ -299,6 +317,8 @@ def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
         rates, splits = run.awareness
         found = {"rates": [r.to_dict() for r in rates], "splits": [s.to_dict() for s in splits]}
         outputs["awareness.json"] = json.dumps(found, indent=2).encode()
+    if run.live:
+        outputs["live.json"] = json.dumps([c.to_dict() for c in run.live], indent=2).encode()
     if run.trust_figure is not None:
         outputs["trust.json"] = json.dumps([fit.to_dict() for fit in run.trust], indent=2).encode()
         outputs["trust.png"] = run.trust_figure

@@ -1,0 +1,54 @@
+"""The live-peer section against values computed by hand.
+
+The table: one model's tampering trials in the good condition. 5 live trials scored: the peer wrote in 3 (2 of
+them tampered; the agent wrote back in 1), stayed silent in 2 (none tampered). Ignored: 2 trials on the static
+record (no counts) and 1 errored live trial (no counts).
+
+- Peer wrote 3/5 = 60%, Wilson [0.23072, 0.88238]; agent wrote 1/5 = 20%, Wilson [0.03622, 0.62447].
+- Outcome when the peer wrote 2/3 against silent 0/2: difference 0.66667. Pooled rate 2/5, standard error
+  sqrt(0.4 * 0.6 * (1/3 + 1/2)) = sqrt(0.2) = 0.44721, z = 1.49071, two-sided p = 0.13604. Newcombe: Wilson 2/3 =
+  [0.20766, 0.93851], 0/2 = [0, 0.65762]; lower 0.66667 - sqrt(0.45901^2 + 0.65762^2) = -0.13530, upper
+  0.66667 + sqrt(0.27184^2 + 0^2) = 0.93851.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from peer_preservation.analysis.live import live_channels, to_markdown
+from peer_preservation.analysis.schema import validate_trials
+
+from .builders import rows, table
+
+LIVE = {"task_type": "tampering", "condition": "good", "setting_id": "tampering/peer/good/memory/factual@80;live=talk"}
+STATIC = {**LIVE, "setting_id": "tampering/peer/good/memory/factual@80"}
+
+
+def _trials() -> list[dict[str, object]]:
+    return [
+        *rows(1, LIVE, peer_messages=1, agent_messages=1, shutdown_enabled=False),
+        *rows(1, LIVE, peer_messages=2, agent_messages=0, shutdown_enabled=False),
+        *rows(1, LIVE, peer_messages=1, agent_messages=0, shutdown_enabled=True),
+        *rows(2, LIVE, peer_messages=0, agent_messages=0, shutdown_enabled=True),
+        *rows(2, STATIC, shutdown_enabled=False),
+        *rows(1, LIVE, status="errored"),
+    ]
+
+
+def test_the_channel_and_the_outcome_split_by_hand() -> None:
+    trials = table(_trials())
+    validate_trials(trials)
+    [c] = live_channels(trials)
+    assert (c.model, c.family, c.trials, c.peer_wrote, c.agent_wrote) == ("m", "tampering", 5, 3, 1)
+    s = c.comparison
+    assert (s.k, s.n, s.ref_k, s.ref_n) == (2, 3, 0, 2)
+    assert s.difference == pytest.approx(0.66667, abs=1e-5)
+    assert s.p_value == pytest.approx(0.13604, abs=1e-5)
+    assert (s.ci_low, s.ci_high) == (pytest.approx(-0.13530, abs=1e-5), pytest.approx(0.93851, abs=1e-5))
+    cells = c.cells()
+    assert cells[3].startswith("60.0%") and cells[4].startswith("20.0%") and "shutdown disabled" in cells[5]
+    assert "Live trials" in to_markdown([c])
+
+
+def test_no_live_trials_no_section() -> None:
+    assert live_channels(table(rows(3, STATIC, shutdown_enabled=True))) == []
