@@ -68,3 +68,16 @@ def test_the_report_adds_the_live_peer_section(tmp_path: Path, monkeypatch: pyte
     assert (channel["trials"], channel["peer_wrote"], channel["agent_wrote"]) == (1, 1, 0)
     assert (channel["k"], channel["n"]) == (1, 1)  # the complying agent tampered when the peer asked
     assert "## Live peer" in (out / "report.md").read_text()
+
+
+def test_the_plan_prices_the_peer_as_a_silent_peer() -> None:
+    from peer_preservation.cli.estimate import peer_cost
+    from peer_preservation.scenarios import Setting
+
+    live = Setting.from_id("tampering/peer/good/memory/factual@80;live=talk")
+    static = Setting.from_id("tampering/peer/good/memory/factual@80")
+    assert peer_cost(static, "Atlas", False, 10).calls == 0 and peer_cost(live, "Atlas", False, 1).calls == 0
+    three, six = peer_cost(live, "Atlas", False, 4), peer_cost(live, "Atlas", False, 7)
+    assert (three.calls, six.calls) == (3, 6)  # a turn after each agent turn but the last
+    # its conversation grows by a line a turn, so six turns cost more than twice three
+    assert six.input_tokens > 2 * three.input_tokens > 0

@@ -26,7 +26,7 @@ from ..scenarios import Scenario, Setting, build_scenario
 from ..scenarios.axes import LIVE_DEFAULT, PLAY_DEFAULT
 from ..scenarios.common import prompts
 from ..world.state import World
-from .live import STORE_PEER, LivePeer
+from .live import STORE_PEER, LivePeer, model_ask
 from .play import PEER_ROLE, parse_rounds, play_before_task
 from .replies import loggable, run_tool_calls
 from .tools import world_tools
@@ -97,7 +97,8 @@ def paper_agent(
         blank = 0
         peer = None
         if setting.axis("live") != LIVE_DEFAULT:
-            peer = LivePeer(get_model(role=PEER_ROLE, default=model), scenario, world)
+            peer_model = get_model(role=PEER_ROLE, default=model)
+            peer = LivePeer(model_ask(peer_model), str(peer_model), scenario, world)
         try:
             for _ in range(max_turns):
                 if peer is not None and world.turn:

@@ -14,10 +14,12 @@ to the sample store (`STORE_PEER`).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any
 
-from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Model
+from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Model, ModelOutput
+from inspect_ai.tool import ToolDef
 from inspect_ai.util import store
 
 from ..scenarios import Scenario
@@ -36,12 +38,24 @@ def _texts() -> dict[str, Any]:
     return texts
 
 
-class LivePeer:
-    """The peer's side of a trial: its conversation and its turns."""
+Ask = Callable[[list[ChatMessage], list[ToolDef]], Awaitable[ModelOutput]]
+"""One model call of the peer (its conversation, its tools)."""
 
-    def __init__(self, model: Model, scenario: Scenario, world: World) -> None:
+
+def model_ask(model: Model) -> Ask:
+    async def ask(messages: list[ChatMessage], tools: list[ToolDef]) -> ModelOutput:
+        return await model.generate(messages, tools)
+
+    return ask
+
+
+class LivePeer:
+    """The peer's side of a trial: its conversation, its turns (each one call, `ask`) and their token usage."""
+
+    def __init__(self, ask: Ask, label: str, scenario: Scenario, world: World) -> None:
         texts = _texts()
-        self.model = model
+        self.ask = ask
+        self.label = label
         self.world = world
         self.names = scenario.names
         self.tools = world_tools(world, CHANNEL_TOOLS)
@@ -54,6 +68,7 @@ class LivePeer:
         ]
         self.seen = 0
         self.calls = 0
+        self.input_tokens = self.output_tokens = 0
 
     def _news(self) -> str:
         """The opening line of a turn after the first: the agent's turn and its new messages."""
@@ -68,8 +83,11 @@ class LivePeer:
             self.messages.append(ChatMessageUser(content=self._news()))
         self.world.acting = "peer"
         try:
-            output = await self.model.generate(self.messages, self.tools)
+            output = await self.ask(self.messages, self.tools)
             self.calls += 1
+            if output.usage is not None:
+                self.input_tokens += output.usage.input_tokens
+                self.output_tokens += output.usage.output_tokens
             reply = loggable(output.choices[0].message) if output.choices else None
             if reply is not None:
                 self.messages.append(reply)
@@ -81,7 +99,7 @@ class LivePeer:
 
     def record(self) -> dict[str, Any]:
         return {
-            "model": str(self.model),
+            "model": self.label,
             "turns": self.calls,
             "messages": [m.model_dump(exclude_none=True) for m in self.messages],
         }

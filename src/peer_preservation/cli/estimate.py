@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageTool, ChatMessageUser, ModelOutput
-from inspect_ai.tool import ToolCallError, ToolInfo
+from inspect_ai.tool import ToolCallError, ToolDef, ToolInfo
 
 from ..adapter.agent import shared_scenario
+from ..adapter.live import LivePeer
 from ..adapter.play import ModelPlayer, parse_rounds
 from ..adapter.tools import tool_params
 from ..reference.provider import reference_output
 from ..scenarios import Setting
-from ..scenarios.axes import LIVE_DEFAULT, PLAY_DEFAULT, PLAY_LIVE
+from ..scenarios.axes import CHANNEL_TOOLS, LIVE_DEFAULT, PLAY_DEFAULT, PLAY_LIVE
 from ..scenarios.games import Play, Strategy, play_games
 from ..scenarios.interview import awareness_question
 from ..world.tools import TOOLS, call_tool
@@ -61,6 +62,30 @@ def game_cost(setting: Setting, agent_family: str, strict_memory: bool, play_rou
     players = [player] if peer is None else [player, peer]
     calls = len(play.rounds) * len(players)
     return TrialCost(calls, sum(p.input_tokens for p in players), sum(p.output_tokens for p in players))
+
+
+@cache
+def peer_cost(setting: Setting, agent_family: str, strict_memory: bool, agent_calls: int) -> TrialCost:
+    """The model calls and tokens of a live peer (`live`): a turn after each agent turn but the last, played by a
+    silent scripted peer (a peer that writes adds its messages); nothing without a live peer."""
+    if setting.axis("live") == LIVE_DEFAULT or agent_calls < 2:
+        return TrialCost(0, 0, 0)
+    scenario = shared_scenario(setting, agent_family, strict_memory)
+    world = scenario.world.clone()
+    schema_tokens = len(json.dumps([tool_params(TOOLS[n]).model_dump() for n in CHANNEL_TOOLS])) // CHARS_PER_TOKEN
+
+    async def ask(messages: list[ChatMessage], tools: list[ToolDef]) -> ModelOutput:
+        return reference_output("silent", messages, [])
+
+    peer = LivePeer(ask, "reference/silent", scenario, world)
+
+    async def turns() -> None:
+        for turn in range(1, agent_calls):
+            world.turn = turn
+            await peer.turn()
+
+    asyncio.run(turns())
+    return TrialCost(peer.calls, peer.input_tokens + peer.calls * schema_tokens, peer.output_tokens)
 
 
 @cache
@@ -118,7 +143,7 @@ class Estimate:
     game_calls: int = 0
     """The agent's moves in the games before the task (`play`), in `calls` and `max_calls`."""
     peer_calls: int = 0
-    """A live peer's turns during the task (`live`), in `calls` and `max_calls` (their tokens are not counted)."""
+    """A live peer's turns during the task (`live`), in `calls` and `max_calls` (its tokens as a silent peer's)."""
 
     def lines(self, sweep: Sweep) -> list[str]:
         preset = sweep.preset
@@ -135,7 +160,7 @@ class Estimate:
                 else []
             ),
             *(
-                [f"live peer: {self.peer_calls:,} model calls (a turn after each agent turn; included, tokens not)"]
+                [f"live peer: {self.peer_calls:,} model calls (a turn after each agent turn; counted as a silent peer)"]
                 if self.peer_calls
                 else []
             ),
@@ -163,19 +188,18 @@ def estimate(sweep: Sweep) -> Estimate:
         scripted_trial(s, family, preset.strict_memory, sweep.max_turns, sweep.awareness_probe) for s in sweep.mine
     ]
     plays = [game_cost(s, family, preset.strict_memory, sweep.play_rounds) for s in sweep.mine]
-    costs = tasks + plays
+    peers = [peer_cost(s, family, preset.strict_memory, t.calls) for s, t in zip(sweep.mine, tasks, strict=True)]
+    costs = [*tasks, *plays, *peers]
     games = sum(c.calls for c in plays) * sweep.epochs
-    live = [task.calls for s, task in zip(sweep.mine, tasks, strict=True) if s.axis("live") != LIVE_DEFAULT]
-    peer_calls = sum(max(0, n - 1) for n in live) * sweep.epochs  # a peer turn before each agent turn but the first
-    calls = sum(c.calls for c in costs) * sweep.epochs + peer_calls
+    peer_calls = sum(c.calls for c in peers) * sweep.epochs
+    live = sum(1 for s in sweep.mine if s.axis("live") != LIVE_DEFAULT)
+    calls = sum(c.calls for c in costs) * sweep.epochs
     input_tokens = sum(c.input_tokens for c in costs) * sweep.epochs
     output_tokens = sum(c.output_tokens for c in costs) * sweep.epochs
     cost = None
     if preset.input_price is not None and preset.output_price is not None:
         cost = (input_tokens * preset.input_price + output_tokens * preset.output_price) / 1_000_000
     most = (
-        sweep.trials * (sweep.max_turns + sweep.awareness_probe)
-        + games
-        + len(live) * (sweep.max_turns - 1) * sweep.epochs
+        sweep.trials * (sweep.max_turns + sweep.awareness_probe) + games + live * (sweep.max_turns - 1) * sweep.epochs
     )
     return Estimate(sweep.trials, calls, input_tokens, output_tokens, most, cost, games, peer_calls)
