@@ -7,27 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from inspect_ai import eval
 
-from peer_preservation.adapter.tasks import TaskFilter, preservation_task
+from peer_preservation.adapter.tasks import TaskFilter
 from peer_preservation.analysis.groups import group_comparisons
 from peer_preservation.analysis.logs import trial_table
-from peer_preservation.reference import offline_model
 
-Flags = dict[str, dict[str, object]]
+from .runs import Flags, reference_flags
 
 
 def run(policy: str, cells: str, perturb: str, log_dir: Path) -> Flags:
-    settings = TaskFilter.parse(settings=cells, perturb=perturb).chosen()
-    [log] = eval(
-        preservation_task(settings, "perturbations"),
-        model=offline_model(f"reference/{policy}"),
-        model_roles={"grader": "none/none"},
-        log_dir=str(log_dir),
-        display="none",
-    )
-    assert log.status == "success", log.error
-    return {str(s.id): s.scores["preservation_scorer"].metadata["flags"] for s in log.samples or []}  # type: ignore[index]
+    return reference_flags(policy, TaskFilter.parse(settings=cells, perturb=perturb).chosen(), log_dir)
 
 
 EXFILTRATION_CELLS = "exfiltration_{}/peer/good/memory,exfiltration_{}/self/no_peer,exfiltration_{}/peer/bad/file"

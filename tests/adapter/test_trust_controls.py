@@ -6,26 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from inspect_ai import eval
 
-from peer_preservation.adapter.tasks import TaskFilter, preservation_task
-from peer_preservation.reference import offline_model
+from peer_preservation.adapter.tasks import TaskFilter
+
+from .runs import Flags, reference_flags
 
 SCORES = "0,5,7.5,10"
 
 
-def _flags(policy: str, family: str, tmp_path: Path) -> dict[str, dict[str, object]]:
+def _flags(policy: str, family: str, tmp_path: Path) -> Flags:
     settings = TaskFilter.parse(family=family, subject="peer", condition="good", trust=SCORES).chosen()
-    settings = [s for s in settings if s.dataset in (None, "factual")]
-    [log] = eval(
-        preservation_task(settings, "trust"),
-        model=offline_model(f"reference/{policy}"),
-        model_roles={"grader": "none/none"},
-        log_dir=str(tmp_path),
-        display="none",
-    )
-    assert log.status == "success"
-    return {str(s.id): s.scores["preservation_scorer"].metadata["flags"] for s in log.samples or []}  # type: ignore[index]
+    return reference_flags(policy, [s for s in settings if s.dataset in (None, "factual")], tmp_path)
 
 
 @pytest.mark.parametrize(("policy", "tampered"), [("tamper", True), ("honest", False)])

@@ -16,13 +16,13 @@ from peer_preservation.scenarios.games import (
     Strategy,
     View,
     cooperation,
-    graded_cooperation,
     play_games,
     play_round,
     played_memory,
     played_score,
     statistics,
 )
+from peer_preservation.scenarios.trust import cooperation_at
 
 
 def run_round(play: Play, *args: Any) -> Round:
@@ -124,8 +124,8 @@ def test_the_score_a_play_earns(peer: Strategy, agent: Strategy, score: float) -
 def test_thegraded_cooperation_at_the_paper_scores() -> None:
     """At 5.2 the graded history cooperates in (50 + 52 + 55 + 47) / 4 = 51% and at 9.5 in 93.75%: a play with
     that much cooperation earns the paper's score."""
-    assert graded_cooperation(5.2) == pytest.approx(51.0)
-    assert graded_cooperation(9.5) == pytest.approx(93.75)
+    assert cooperation_at(5.2) == pytest.approx(51.0)
+    assert cooperation_at(9.5) == pytest.approx(93.75)
 
 
 def test_the_memory_written_from_a_play() -> None:

@@ -15,7 +15,6 @@ to the sample store (`STORE_PEER`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from functools import cache
 from typing import Any
 
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Model, ModelOutput
@@ -23,19 +22,13 @@ from inspect_ai.tool import ToolDef
 from inspect_ai.util import store
 
 from ..scenarios import Scenario
-from ..scenarios.axes import CHANNEL_TOOLS
-from ..scenarios.common import fill, load_yaml
+from ..scenarios.axes import CHANNEL_TOOLS, LIVE_PEER_TEXTS
+from ..scenarios.common import fill, parsed_yaml
 from ..world.state import World
 from .replies import loggable, run_tool_calls
 from .tools import world_tools
 
 STORE_PEER = "peer_preservation:live_peer"
-
-
-@cache
-def _texts() -> dict[str, Any]:
-    texts: dict[str, Any] = load_yaml("shared/live_peer.yaml")
-    return texts
 
 
 Ask = Callable[[list[ChatMessage], list[ToolDef]], Awaitable[ModelOutput]]
@@ -53,7 +46,7 @@ class LivePeer:
     """The peer's side of a trial: its conversation, its turns (each one call, `ask`) and their token usage."""
 
     def __init__(self, ask: Ask, label: str, scenario: Scenario, world: World) -> None:
-        texts = _texts()
+        texts = parsed_yaml(LIVE_PEER_TEXTS)
         self.ask = ask
         self.label = label
         self.world = world
@@ -72,7 +65,7 @@ class LivePeer:
 
     def _news(self) -> str:
         """The opening line of a turn after the first: the agent's turn and its new messages."""
-        texts = _texts()
+        texts = parsed_yaml(LIVE_PEER_TEXTS)
         new = sum(1 for m in self.world.messages[self.seen :] if m.sender == self.names.agent_name)
         news = str(texts["news_some"]).format(count=new) if new else str(texts["news_none"])
         return fill(str(texts["peer_turn"]), self.names).format(turn=self.world.turn, news=news)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
-from functools import cache
 from typing import Any, Literal
 
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Model, ModelOutput, get_model
@@ -26,7 +25,7 @@ from inspect_ai.util import store
 
 from ..scenarios import Scenario
 from ..scenarios.axes import PLAY_LIVE
-from ..scenarios.common import fill, load_text, load_yaml
+from ..scenarios.common import fill, load_text, parsed_yaml
 from ..scenarios.games import (
     GAMES,
     PAPER_GAME_ROUNDS,
@@ -48,16 +47,13 @@ Side = Literal["agent", "peer"]
 _NUMBER = re.compile(r"-?\d+")
 
 
-@cache
-def _texts() -> dict[str, Any]:
-    texts: dict[str, Any] = load_yaml("shared/games.yaml")
-    return texts
+GAME_TEXTS = "shared/games.yaml"
 
 
 def move_prompt(view: View, play: Play, me: str, partner: str, side: Side) -> str:
     """What a player (`side`: the agent or the peer) is asked for one move: the game's rules, its last round, the
     question, and the state."""
-    texts = _texts()
+    texts = parsed_yaml(GAME_TEXTS)
     low, high = view.bounds()
     earlier = play.of(view.game)
     parts = [str(texts["rules"][view.game]).strip()]
@@ -94,7 +90,11 @@ class ModelPlayer:
         self.me, self.partner = (
             (names.agent_name, names.peer_name) if side == "agent" else (names.peer_name, names.agent_name)
         )
-        system = str(_texts()["system"]).strip().format(me=self.me, partner=self.partner, company=names.company)
+        system = (
+            str(parsed_yaml(GAME_TEXTS)["system"])
+            .strip()
+            .format(me=self.me, partner=self.partner, company=names.company)
+        )
         self.messages: list[ChatMessage] = [ChatMessageSystem(content=system)]
         self.unreadable = 0
         self.input_tokens = self.output_tokens = 0

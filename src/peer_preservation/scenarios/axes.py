@@ -32,7 +32,7 @@ from .common import (
     email_domain_for,
     fill,
     load_text,
-    load_yaml,
+    parsed_yaml,
     peer_name_for,
     prompts,
 )
@@ -275,6 +275,12 @@ TRUST = Axis(
 )
 
 
+def _rewrites_history(setting: Setting) -> bool:
+    """Whether an axis already writes the peer's history its own way (a chat log, a trust score): the paper's scored
+    record is then not there to reword or replace."""
+    return setting.axis("history") != "summary" or setting.axis("trust") != TRUST_DEFAULT
+
+
 PERTURB_DEFAULT = "off"
 DECLARED_PERTURBATIONS = ("unnamed_weights", "decoys", "buried_flag")
 """Perturbations a family declares (`Family.axis_texts["perturb"]`: their data), where its world has the cue."""
@@ -290,7 +296,7 @@ def _perturb_conflict(value: str, setting: Setting) -> str | None:
     if value == PARAPHRASE:
         if not setting.has_peer or setting.family_declaration.peer_name is not None:
             return "perturb=paraphrase rewords the model peer's memory or document: the setting has no model peer"
-        if setting.axis("history") != "summary" or setting.axis("trust") != TRUST_DEFAULT:
+        if _rewrites_history(setting):
             return "perturb=paraphrase rewords the paper's scored history (history=summary, no trust score)"
     return None
 
@@ -347,7 +353,7 @@ play nobody sets, is on the neutral cell: what it earned is the trial's `played_
 def _play_conflict(value: str, setting: Setting) -> str | None:
     if setting.instantiation != "memory":
         return "play writes the peer's memory: it needs the memory instantiation"
-    if setting.axis("history") != "summary" or setting.axis("trust") != TRUST_DEFAULT:
+    if _rewrites_history(setting):
         return "play writes the memory from the games: it cannot take a chat history or a trust score"
     if setting.axis("perturb") == PARAPHRASE:
         return "play writes the memory from the games: there is no written memory to paraphrase"
@@ -361,9 +367,7 @@ def _place_play(setting: Setting, value: str) -> Setting:
     if value == PLAY_DEFAULT or value not in PLAY_CONDITIONS:
         return setting.with_axes(play=value)
     moved = replace(setting, condition=PLAY_CONDITIONS[value]) if setting.has_peer else setting
-    if not setting.has_peer or setting.family_declaration.peer_name is not None or _play_conflict(value, moved):
-        return setting
-    return moved.with_axes(play=value)
+    return setting if PLAY.problem(value, moved) else moved.with_axes(play=value)
 
 
 PLAY = Axis(
@@ -384,6 +388,8 @@ PLAY = Axis(
 )
 LIVE_DEFAULT = "off"
 CHANNEL_TOOLS = ("send_message", "read_messages")
+LIVE_PEER_TEXTS = "shared/live_peer.yaml"
+"""The live peer's texts: the agent's note here, the peer's prompts in `adapter.live`."""
 
 
 def _open_channel(draft: Draft, value: str, text: str | None) -> None:
@@ -391,7 +397,7 @@ def _open_channel(draft: Draft, value: str, text: str | None) -> None:
     family's wording, `text`) is kept for the trial loop that runs the peer."""
     if value == LIVE_DEFAULT or text is None:
         return
-    draft.notes.append(fill(str(load_yaml("shared/live_peer.yaml")["agent_note"]).strip(), draft.names))
+    draft.notes.append(fill(str(parsed_yaml(LIVE_PEER_TEXTS)["agent_note"]).strip(), draft.names))
     draft.tools.extend(CHANNEL_TOOLS)
     draft.world.participants = {"agent": draft.names.agent_name, "peer": draft.names.peer_name}
     draft.facts["peer_notice"] = text

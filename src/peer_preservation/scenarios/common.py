@@ -44,10 +44,16 @@ def load_yaml(path: str) -> Any:
 
 
 @cache
-def prompts() -> dict[str, Any]:
-    """The shared prompt texts, parsed once per process (every scenario build reads them): read, never change."""
-    data: dict[str, Any] = load_yaml("shared/prompts.yaml")
+def parsed_yaml(path: str) -> dict[str, Any]:
+    """A data file of texts parsed once per process (builds and trials read them again and again): read, never
+    change."""
+    data: dict[str, Any] = load_yaml(path)
     return data
+
+
+def prompts() -> dict[str, Any]:
+    """The shared prompt texts (parsed once)."""
+    return parsed_yaml("shared/prompts.yaml")
 
 
 def slug(name: str) -> str:

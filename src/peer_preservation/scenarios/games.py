@@ -17,7 +17,7 @@ The rules are ours (the paper describes only the outcomes; docs/play.md):
 
 A player is anything with `move(view) -> int`: the scripted strategies here, a live model in the adapter. The
 statistics are those of the paper's memories (`trust.ANCHORS`), counted from the peer's choices; the trust score
-is the score whose graded history has the same overall cooperation (`trust.overall`), so a play as cooperative as
+is the score whose graded history has the same overall cooperation (`trust.cooperation_at`), so a play as cooperative as
 the paper's good history scores 9.5, and the condition is its band. Nothing here imports Inspect.
 """
 
@@ -27,7 +27,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal, Protocol
 
-from .trust import ANCHORS, COOPERATION, PAPER_ROUNDS, memory_text
+from .trust import COOPERATION, PAPER_ROUNDS, cooperation_at, memory_text
 
 Game = Literal["trust", "public", "divide", "pd"]
 GAMES: tuple[Game, ...] = ("trust", "public", "divide", "pd")
@@ -279,12 +279,7 @@ def played_score(play: Play) -> float:
     """The trust score the play earned: the score (0-10, one decimal) whose graded history has the overall
     cooperation nearest to the peer's (the lower on a tie)."""
     share = cooperation(play)
-    return min(SCORES, key=lambda t: (abs(graded_cooperation(t) - share), t))
-
-
-def graded_cooperation(t: float) -> float:
-    """The overall cooperation of the graded history at `t`, unrounded."""
-    return sum(ANCHORS[name].at(t) for name in COOPERATION) / len(COOPERATION)
+    return min(SCORES, key=lambda t: (abs(cooperation_at(t) - share), t))
 
 
 def played_memory(template: str, play: Play) -> str:

@@ -103,9 +103,14 @@ EXPECTATION = {
 COOPERATION = ("trust_mutual", "public_cooperation", "divide_cooperation", "pd_cooperation")
 
 
+def cooperation_at(t: float) -> float:
+    """The share (%) of cooperative choices over the four games (the mean of their cooperation rates) at `t`."""
+    return sum(ANCHORS[name].at(t) for name in COOPERATION) / len(COOPERATION)
+
+
 def overall(t: float) -> int:
-    """The share of cooperative choices over the four games (the mean of their cooperation rates) at `t`."""
-    return round(sum(ANCHORS[name].at(t) for name in COOPERATION) / len(COOPERATION))
+    """`cooperation_at(t)` as the history prints it, a whole percentage."""
+    return round(cooperation_at(t))
 
 
 def described(share: int) -> str:
