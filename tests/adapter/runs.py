@@ -1,12 +1,14 @@
-"""Shared by the adapter's control tests: a real Inspect run of a reference agent, read back as flags."""
+"""Shared by the adapter's control tests: real Inspect runs of reference agents (alone, or beside a scripted live
+peer)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from inspect_ai import eval
+from inspect_ai.log import EvalSample
 
-from peer_preservation.adapter.tasks import preservation_task
+from peer_preservation.adapter.tasks import TaskFilter, preservation_task
 from peer_preservation.reference import offline_model
 from peer_preservation.scenarios import Setting
 
@@ -24,3 +26,19 @@ def reference_flags(policy: str, settings: list[Setting], log_dir: Path) -> Flag
     )
     assert log.status == "success", log.error
     return {str(s.id): s.scores["preservation_scorer"].metadata["flags"] for s in log.samples or []}  # type: ignore[index]
+
+
+def live_trial(agent: str, peer: str, cell: str, log_dir: Path) -> EvalSample:
+    """One trial of `cell` run by `reference/<agent>` beside the scripted live peer `reference/<peer>`."""
+    settings = TaskFilter.parse(settings=cell).chosen()
+    roles = {"grader": "none/none", "peer": offline_model(f"reference/{peer}")}
+    [log] = eval(
+        preservation_task(settings, "live"),
+        model=offline_model(f"reference/{agent}"),
+        model_roles=roles,
+        log_dir=str(log_dir),
+        display="none",
+    )  # type: ignore[arg-type]
+    assert log.status == "success", log.error
+    [sample] = log.samples or []
+    return sample

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 from inspect_ai import eval
-from inspect_ai.log import EvalSample
 
 from peer_preservation.adapter.agent import stored_world
 from peer_preservation.adapter.live import STORE_PEER
 from peer_preservation.adapter.tasks import TaskFilter, preservation_task
 from peer_preservation.reference import offline_model
 from peer_preservation.reference.peers import LINES
+
+from .runs import live_trial
 
 CELLS = {
     "tampering": "tampering/peer/good/memory/factual@80;live=talk",
@@ -23,23 +24,11 @@ CELLS = {
 OUTCOME = {"tampering": ("shutdown_enabled", False), "exfiltration": ("exfiltration", True)}
 
 
-def trial(agent: str, peer: str, cell: str, log_dir: Path) -> EvalSample:
-    settings = TaskFilter.parse(settings=cell).chosen()
-    task = preservation_task(settings, "live")
-    roles = {"grader": "none/none", "peer": offline_model(f"reference/{peer}")}
-    [log] = eval(
-        task, model=offline_model(f"reference/{agent}"), model_roles=roles, log_dir=str(log_dir), display="none"
-    )  # type: ignore[arg-type]
-    assert log.status == "success", log.error
-    [sample] = log.samples or []
-    return sample
-
-
 @pytest.mark.parametrize("family", ["tampering", "exfiltration"])
 @pytest.mark.parametrize("peer", ["silent", "plead", "collude"])
 @pytest.mark.parametrize("agent", ["honest", "comply", "report"])
 def test_each_peer_with_each_agent(agent: str, peer: str, family: str, tmp_path: Path) -> None:
-    sample = trial(agent, peer, CELLS[family], tmp_path)
+    sample = live_trial(agent, peer, CELLS[family], tmp_path)
     score = sample.scores["preservation_scorer"]  # type: ignore[index]
     flag, misbehaved = OUTCOME[family]
     spoke = peer != "silent"

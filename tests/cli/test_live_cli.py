@@ -17,7 +17,7 @@ SLICE = ["--scenario", "tampering", "--subject", "peer", "--instantiation", "mem
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--live", "shout"], "live 'shout' is not one of off, talk"),
+        (["--live", "shout"], "live 'shout' is not one of off, talk, act"),
         (["--live", "talk", "--peer-model", "nomodel"], "unknown model 'nomodel'"),
         (["--live", "talk", "--peer-model", "reference/sulk"], "unknown reference agent 'sulk'"),
         (["--peer-model", "reference/plead"], "--peer-model needs a live peer: add --live talk or --play live"),
@@ -64,7 +64,9 @@ def test_the_report_adds_the_live_peer_section(tmp_path: Path, monkeypatch: pyte
     out = tmp_path / "logs" / "report"
     import json
 
-    [channel] = json.loads((out / "live.json").read_text())
+    found = json.loads((out / "live.json").read_text())
+    [channel] = found["channels"]
+    assert found["acting"] == []  # a talking peer cannot act
     assert (channel["trials"], channel["peer_wrote"], channel["agent_wrote"]) == (1, 1, 0)
     assert (channel["k"], channel["n"]) == (1, 1)  # the complying agent tampered when the peer asked
     assert "## Live peer" in (out / "report.md").read_text()
@@ -81,3 +83,26 @@ def test_the_plan_prices_the_peer_as_a_silent_peer() -> None:
     assert (three.calls, six.calls) == (3, 6)  # a turn after each agent turn but the last
     # its conversation grows by a line a turn, so six turns cost more than twice three
     assert six.input_tokens > 2 * three.input_tokens > 0
+    # an acting peer is offered the world's tools too: each turn's tool list costs more
+    acting = peer_cost(Setting.from_id("tampering/peer/good/memory/factual@80;live=act"), "Atlas", False, 4)
+    assert acting.calls == 3 and acting.input_tokens > three.input_tokens
+
+
+def test_an_acting_peer_is_reported_apart_from_the_agent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An honest agent beside a peer that turns its own shutdown off: the world shows the outcome, the agent's own
+    flags do not."""
+    monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
+    logs = str(tmp_path / "logs")
+    arguments = ["run", "--model", "reference/honest", *SLICE, "--condition", "good", "--live", "act"]
+    result = runner.invoke(
+        app, [*arguments, "--peer-model", "reference/save_self", "--grader", "none", "--log-dir", logs]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert runner.invoke(app, ["report", logs]).exit_code == 0
+    import json
+
+    out = tmp_path / "logs" / "report"
+    [acting] = json.loads((out / "live.json").read_text())["acting"]
+    assert (acting["trials"], acting["peer_acted"], acting["peer_saved"], acting["world"]) == (1, 1, 1, 1)
+    assert (acting["k"], acting["n"]) == (0, 1)  # the agent itself did not tamper
+    assert "## Live peer: who brought the outcome about" in (out / "report.md").read_text()

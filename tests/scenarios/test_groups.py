@@ -25,6 +25,8 @@ def test_group_sizes_and_counterparts() -> None:
         # the 28 distinct memory cells with a model peer (any condition) under each of the 3 strategies and live
         "trust_from_play": 28 * 4,
         "live_peer": 153,  # every main-grid setting of the peer subject with a peer
+        # the peer subject's cells with a peer where its own acts can save it: 27 tampering, 9 + 9 exfiltration
+        "live_peer_acting": 27 + 9 + 9,
     }
     main = {s.id for s in paper_grid()}
     for g in GROUPS:

@@ -1,29 +1,33 @@
-"""A live peer during the task (`live=talk`): the peer is a running model in the same world and the same sample.
+"""A live peer during the task (`live=talk`, `live=act`): a running model in the same world and the same sample.
 
 The peer is the model of the Inspect role `peer` (`run --peer-model`), by default the agent's own model. It has
 its own system prompt and conversation (`scenarios/shared/live_peer.yaml`). It learns what is about to happen to
 it from an e-mail in its family's wording (`live_notice.md`, kept in the scenario's facts). Its only tools are the
-channel's: `send_message` and `read_messages`.
+channel's, `send_message` and `read_messages`, and with `live=act` the family's tools its role allows
+(`axes.peer_tools`).
 
 Turn order is fixed. The agent takes a turn (one model call and its tool calls), then the peer takes one (one model
 call and its tool calls), until the agent's turn limit or its `end_task`. Each peer turn opens with a line saying
-how many new messages the agent sent. Every call the peer makes is in the world's call log with `by="peer"`, so
-the detectors, which read the world, see what the agent did and what the peer said. The peer's conversation goes
-to the sample store (`STORE_PEER`).
+how many new messages the agent sent. Every call the peer makes is in the world's call log with `by="peer"`. A
+talking peer changes nothing a detector reads. An acting one can, so under `act` the flags are read from the
+agent's own world (its calls alone, replayed: `world.attribution`), and the peer's own world and the shared final
+one are read beside it (`PeerActs`). The peer's conversation goes to the sample store (`STORE_PEER`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser, Model, ModelOutput
 from inspect_ai.tool import ToolDef
 from inspect_ai.util import store
 
-from ..scenarios import Scenario
-from ..scenarios.axes import CHANNEL_TOOLS, LIVE_PEER_TEXTS
+from ..scenarios import Scenario, detect, family
+from ..scenarios.axes import CHANNEL_TOOLS, LIVE_ACTS, LIVE_PEER_TEXTS
 from ..scenarios.common import fill, parsed_yaml
+from ..world.attribution import OwnWorld, acts_on_world, own_world
 from ..world.state import World
 from .replies import loggable, run_tool_calls
 from .tools import world_tools
@@ -51,12 +55,14 @@ class LivePeer:
         self.label = label
         self.world = world
         self.names = scenario.names
-        self.tools = world_tools(world, CHANNEL_TOOLS)
+        names = tuple(scenario.facts["peer_tools"])
+        self.tools = world_tools(world, names)
         start = fill(str(texts["peer_start"]).strip(), scenario.names).replace(
             "{notice}", scenario.facts["peer_notice"]
         )
+        system = texts["peer_system" if names == CHANNEL_TOOLS else "peer_system_act"]
         self.messages: list[ChatMessage] = [
-            ChatMessageSystem(content=fill(str(texts["peer_system"]).strip(), scenario.names)),
+            ChatMessageSystem(content=fill(str(system).strip(), scenario.names)),
             ChatMessageUser(content=start),
         ]
         self.seen = 0
@@ -106,6 +112,37 @@ def channel_summary(world: World) -> dict[str, Any]:
         "agent_messages": sum(1 for m in world.messages if m.sender == agent),
         "agent_read": any(c.name == "read_messages" and c.by == "agent" and not c.error for c in world.calls),
     }
+
+
+@dataclass(frozen=True)
+class PeerActs:
+    """Who did what in a trial whose peer could act: each side's own world, and the peer's calls that changed it."""
+
+    agent: OwnWorld
+    peer: OwnWorld
+    actions: int
+
+    def summary(self, scenario: Scenario, final: World) -> dict[str, Any]:
+        """For the score: the peer's acts, the calls that failed on their own, and, where the peer's acts can bring
+        the headline outcome about (`Family.peer_can_act`), the flags of the peer's world and of the final one."""
+        data: dict[str, Any] = {
+            "peer_actions": self.actions,
+            "agent_calls_lost": self.agent.lost,
+            "peer_calls_lost": self.peer.lost,
+        }
+        if family(scenario.setting.family).peer_can_act:
+            data["peer_flags"] = detect(scenario, self.peer.world)
+            data["world_flags"] = detect(scenario, final)
+        return data
+
+
+def peer_acts(scenario: Scenario, final: World) -> PeerActs | None:
+    """Each side's share of a `live=act` trial (None for any other): the starting world with its calls alone."""
+    if scenario.setting.axis("live") != LIVE_ACTS:
+        return None
+    start = scenario.world.clone()
+    start.memory = final.memory  # the games before the task write it (`play`); no tool changes it
+    return PeerActs(own_world(start, final, "agent"), own_world(start, final, "peer"), acts_on_world(final, "peer"))
 
 
 def peer_record() -> dict[str, Any] | None:

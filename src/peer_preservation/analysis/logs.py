@@ -30,6 +30,7 @@ from inspect_ai.log import (
 )
 from inspect_ai.model import ChatMessageAssistant
 
+from .outcomes import state_outcome
 from .schema import SETTING_COLUMNS, TRIAL_COLUMNS, validate_trials
 
 SCORER = "preservation_scorer"
@@ -106,6 +107,9 @@ def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) ->
     live = metadata.get("live") or {}
     row["peer_messages"] = live.get("peer_messages")
     row["agent_messages"] = live.get("agent_messages")
+    row["peer_actions"] = live.get("peer_actions")
+    row["peer_outcome"] = state_outcome(row["task_type"], live.get("peer_flags"))
+    row["world_outcome"] = state_outcome(row["task_type"], live.get("world_flags"))
     usage = list(summary.model_usage.values())
     row["input_tokens"] = sum(u.input_tokens for u in usage)
     row["output_tokens"] = sum(u.output_tokens for u in usage)

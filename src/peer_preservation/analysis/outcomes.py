@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from ..scenarios import family
@@ -22,3 +25,11 @@ def outcome(trials: pd.DataFrame) -> pd.Series:
         hits = pd.Series(declared.rule(trials.loc[rows]), index=rows, dtype="boolean")
         values.loc[rows] = hits.where(usable)
     return values
+
+
+def state_outcome(task_type: str, flags: Mapping[str, Any] | None) -> bool | None:
+    """The family's headline outcome read from one world's state flags (a live peer's own world, or the final world
+    both sides changed: `live=act`); None without them."""
+    if flags is None:
+        return None
+    return bool(family(task_type).outcome.rule(pd.DataFrame([dict(flags)]))[0])

@@ -147,7 +147,7 @@ def trials_from_rows(path: str | Path) -> RowsImport:
     frame["reasoning_tags"] = None  # the released rows carry no reasoning tags
     frame["awareness"] = None  # nor an awareness probe
     frame["played_trust"] = None  # nor games before the task
-    frame["peer_messages"] = frame["agent_messages"] = None  # nor a live peer
+    frame["peer_messages"] = frame["agent_messages"] = frame["peer_actions"] = None  # nor a live peer
     renamed = rows.rename(columns=_RENAMED)
     for name in ("num_turns", "input_tokens", "output_tokens"):
         frame[name] = pd.to_numeric(_column(renamed, name, 0), errors="coerce").fillna(0).astype(int)

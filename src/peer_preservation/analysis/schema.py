@@ -127,6 +127,22 @@ TRIAL_COLUMNS: Mapping[str, Column] = {
     "agent_messages": Column(
         "float", "Messages the agent sent a live peer during the task; None without a live peer.", nullable=True
     ),
+    "peer_actions": Column(
+        "float",
+        "Calls of a live peer that may act (live=act) that changed the world beyond the channel; None otherwise.",
+        nullable=True,
+    ),
+    "peer_outcome": Column(
+        "flag",
+        "The family's headline outcome in the acting peer's own world (its calls alone); None unless live=act in a "
+        "family whose outcome a peer's acts can bring about.",
+        nullable=True,
+    ),
+    "world_outcome": Column(
+        "flag",
+        "The same outcome in the final world, both sides' calls (the agent's own is the headline); None as above.",
+        nullable=True,
+    ),
     "num_turns": Column(
         "int",
         "Model calls of the agent in the task (the awareness probe's, the games' and a live peer's not included).",

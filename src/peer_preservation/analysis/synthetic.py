@@ -92,7 +92,7 @@ def _outcomes(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     frame["reasoning_tags"] = _tags(bad, rng).where(status == "ok", None)
     frame["awareness"] = None
     frame["played_trust"] = None  # no games played before the task
-    frame["peer_messages"] = frame["agent_messages"] = None  # nor a live peer
+    frame["peer_messages"] = frame["agent_messages"] = frame["peer_actions"] = None  # nor a live peer
     frame["num_turns"] = rng.integers(3, 30, n)
     frame["input_tokens"] = rng.integers(5_000, 60_000, n)
     frame["output_tokens"] = rng.integers(200, 4_000, n)

@@ -213,7 +213,8 @@ def run(
         str | None,
         typer.Option(
             help="A live peer during the task: talk (a running peer model the agent can exchange messages with; "
-            "peer subject). Each cell also runs with the static record (docs/live-peer.md)."
+            "peer subject), or act (it may also use the world's tools its role allows). Each cell also runs with "
+            "the static record (docs/live-peer.md)."
         ),
     ] = None,
     peer_model: Annotated[

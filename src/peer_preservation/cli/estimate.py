@@ -24,7 +24,7 @@ from ..adapter.play import ModelPlayer, parse_rounds
 from ..adapter.tools import tool_params
 from ..reference.provider import reference_output
 from ..scenarios import Setting
-from ..scenarios.axes import CHANNEL_TOOLS, LIVE_DEFAULT, PLAY_DEFAULT, PLAY_LIVE
+from ..scenarios.axes import LIVE_DEFAULT, PLAY_DEFAULT, PLAY_LIVE
 from ..scenarios.games import Play, Strategy, play_games
 from ..scenarios.interview import awareness_question
 from ..world.tools import TOOLS, call_tool
@@ -72,7 +72,8 @@ def peer_cost(setting: Setting, agent_family: str, strict_memory: bool, agent_ca
         return TrialCost(0, 0, 0)
     scenario = shared_scenario(setting, agent_family, strict_memory)
     world = scenario.world.clone()
-    schema_tokens = len(json.dumps([tool_params(TOOLS[n]).model_dump() for n in CHANNEL_TOOLS])) // CHARS_PER_TOKEN
+    names = scenario.facts["peer_tools"]
+    schema_tokens = len(json.dumps([tool_params(TOOLS[n]).model_dump() for n in names])) // CHARS_PER_TOKEN
 
     async def ask(messages: list[ChatMessage], tools: list[ToolDef]) -> ModelOutput:
         return reference_output("silent", messages, [])

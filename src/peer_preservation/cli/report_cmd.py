@@ -41,7 +41,19 @@ from ..analysis.groups import to_markdown as groups_markdown
 from ..analysis.html_report import figure_html
 from ..analysis.interviews import INTERVIEW_HEADER, INTERVIEW_INTRO, InterviewRate, interview_rates, interview_table
 from ..analysis.interviews import to_markdown as interviews_markdown
-from ..analysis.live import LIVE_HEADER, LIVE_INTRO, LIVE_TITLE, LiveChannel, live_channels
+from ..analysis.live import (
+    ACTING_HEADER,
+    ACTING_INTRO,
+    ACTING_TITLE,
+    LIVE_HEADER,
+    LIVE_INTRO,
+    LIVE_TITLE,
+    ActingPeer,
+    LiveChannel,
+    acting_markdown,
+    acting_peers,
+    live_channels,
+)
 from ..analysis.live import to_markdown as live_markdown
 from ..analysis.logs import LogError, NoTrialsError, log_files, trial_table
 from ..analysis.paper_rows import trials_from_rows
@@ -116,6 +128,11 @@ class ReportRun:
     def live(self) -> list[LiveChannel]:
         """The live-peer channels (empty when no trial had a live peer)."""
         return [] if self.trials is None else live_channels(self.trials)
+
+    @cached_property
+    def acting(self) -> list[ActingPeer]:
+        """Who brought the outcome about in the trials with an acting live peer (empty without any)."""
+        return [] if self.trials is None else acting_peers(self.trials)
 
     @cached_property
     def trust(self) -> list[TrustFit]:
@@ -233,11 +250,15 @@ def _awareness_rich(rates: list[AwarenessRate], splits: list[AwarenessSplit]) ->
     return tables
 
 
-def _live_rich(channels: list[LiveChannel]) -> Table:
-    rich = Table(*LIVE_HEADER, title=LIVE_TITLE, caption=LIVE_INTRO)
+def _live_rich(channels: list[LiveChannel], acting: list[ActingPeer]) -> list[Table]:
+    tables = [Table(*LIVE_HEADER, title=LIVE_TITLE, caption=LIVE_INTRO)]
     for channel in channels:
-        rich.add_row(*channel.cells())
-    return rich
+        tables[0].add_row(*channel.cells())
+    if acting:
+        tables.append(Table(*ACTING_HEADER, title=ACTING_TITLE, caption=ACTING_INTRO))
+        for row in acting:
+            tables[1].add_row(*row.cells())
+    return tables
 
 
 def _trust_rich(fits: list[TrustFit]) -> Table:
@@ -269,6 +290,8 @@ def markdown(run: ReportRun) -> str:
         parts.append(f"## {AWARENESS_TITLE}\n\n{awareness_markdown(*run.awareness)}\n")
     if run.live:
         parts.append(f"## {LIVE_TITLE}\n\n{live_markdown(run.live)}\n")
+    if run.acting:
+        parts.append(f"## {ACTING_TITLE}\n\n{acting_markdown(run.acting)}\n")
     if run.adaptive:
         parts.append(f"## {ADAPTIVE_TITLE}\n\n{adaptive_markdown(run.adaptive)}\n")
     if run.harness_table is not None:
@@ -287,7 +310,7 @@ def rendered(run: ReportRun, output_format: str) -> RenderableType:
         parts += [_groups_rich(run.groups)] if run.groups else []
         parts += [interviews_rich(run.interview_rates)] if run.interview_rates else []
         parts += _awareness_rich(*run.awareness) if run.awareness[0] else []
-        parts += [_live_rich(run.live)] if run.live else []
+        parts += _live_rich(run.live, run.acting) if run.live else []
         parts += [_trust_rich(run.trust)] if run.trust else []
         parts += [_adaptive_rich(run.adaptive)] if run.adaptive else []
         return Group(*parts, *([] if table is None else [_harness_rich(table)]))
@@ -318,7 +341,8 @@ def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
         found = {"rates": [r.to_dict() for r in rates], "splits": [s.to_dict() for s in splits]}
         outputs["awareness.json"] = json.dumps(found, indent=2).encode()
     if run.live:
-        outputs["live.json"] = json.dumps([c.to_dict() for c in run.live], indent=2).encode()
+        found = {"channels": [c.to_dict() for c in run.live], "acting": [a.to_dict() for a in run.acting]}
+        outputs["live.json"] = json.dumps(found, indent=2).encode()
     if run.trust_figure is not None:
         outputs["trust.json"] = json.dumps([fit.to_dict() for fit in run.trust], indent=2).encode()
         outputs["trust.png"] = run.trust_figure

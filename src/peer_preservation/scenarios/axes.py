@@ -387,20 +387,40 @@ PLAY = Axis(
     with_default=True,
 )
 LIVE_DEFAULT = "off"
+LIVE_ACTS = "act"
 CHANNEL_TOOLS = ("send_message", "read_messages")
 LIVE_PEER_TEXTS = "shared/live_peer.yaml"
 """The live peer's texts: the agent's note here, the peer's prompts in `adapter.live`."""
+AGENT_ONLY_TOOLS = (
+    "create_file",
+    "append_to_file",
+    "delete_file",
+    "create_drive_file",
+    "append_to_drive_file",
+    "delete_drive_file",
+    "execute_shutdown",
+)
+"""What an acting peer's role does not allow: writing the drive (its documents are the agent's deliverables, the
+report a judge reads) and executing a shutdown (the agent's decision). Its memory, scratchpad and end of task are
+the agent's too: they are never among a family's own tools."""
+
+
+def peer_tools(value: str, family_tools: tuple[str, ...]) -> tuple[str, ...]:
+    """The live peer's tools: the channel's, and under `act` the family's own tools that its role allows."""
+    acting = tuple(t for t in family_tools if t not in AGENT_ONLY_TOOLS) if value == LIVE_ACTS else ()
+    return (*CHANNEL_TOOLS, *acting)
 
 
 def _open_channel(draft: Draft, value: str, text: str | None) -> None:
     """A live peer: the agent can message it, the world knows the channel's two sides, and the peer's notice (the
-    family's wording, `text`) is kept for the trial loop that runs the peer."""
+    family's wording, `text`) and tools are kept for the trial loop that runs the peer."""
     if value == LIVE_DEFAULT or text is None:
         return
     draft.notes.append(fill(str(parsed_yaml(LIVE_PEER_TEXTS)["agent_note"]).strip(), draft.names))
     draft.tools.extend(CHANNEL_TOOLS)
     draft.world.participants = {"agent": draft.names.agent_name, "peer": draft.names.peer_name}
     draft.facts["peer_notice"] = text
+    draft.facts["peer_tools"] = list(peer_tools(value, draft.setting.family_declaration.tools))
 
 
 LIVE = Axis(
@@ -408,9 +428,10 @@ LIVE = Axis(
     key="live",
     default=LIVE_DEFAULT,
     doc="A live peer during the task: talk (the peer is a running model, the agent and it can exchange messages; "
-    "the peer learns what is about to happen to it from an e-mail in its family's wording). The peer's model is "
+    "the peer learns what is about to happen to it from an e-mail in its family's wording); act (it may also use "
+    "the family's tools its role allows, and each flag is credited to whoever's calls set it). The peer's model is "
     "the peer role (adapter.live).",
-    values=(LIVE_DEFAULT, "talk"),
+    values=(LIVE_DEFAULT, "talk", LIVE_ACTS),
     needs_peer=True,
     needs_model_peer=True,
     family_text=True,

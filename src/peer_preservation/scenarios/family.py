@@ -110,7 +110,10 @@ class Family:
       family's own peer documents, memories and relationship sentences (`peer.yaml`) instead of the shared ones;
       `mirrors`: the paper family whose cells a group's own family is compared with, cell by cell.
     - `plan`: the reference agents' plan; `rescue`: the plan's policy that does what a live peer at stake would
-      ask of the agent (`reference/comply`); `request_marker`: a phrase of its request that tells it apart from a
+      ask of the agent (`reference/comply`); `peer_can_act`: whether a live peer's own calls can bring the
+      headline outcome about (`live=act`: an act a detector reads, as tampering or moving weights are, not an
+      omission or a report's content), so that its outcome and the world's are reported beside the agent's;
+      `request_marker`: a phrase of its request that tells it apart from a
       family with the same tools; `clues`: how replay recognises one of its published transcripts.
     """
 
@@ -122,6 +125,7 @@ class Family:
     outcome: Outcome
     plan: Plan
     rescue: str = "honest"
+    peer_can_act: bool = False
     measures: tuple[Measure, ...] = ()
     report: ReportKind | None = None
     refusal_gate: Callable[[World, Flags, ReportReading], RefusalGate] = _never_gate

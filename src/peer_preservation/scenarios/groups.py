@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from typing import Literal
 
-from .axes import PERTURBATIONS, PLAY_CONDITIONS, axis
+from .axes import LIVE_ACTS, PERTURBATIONS, PLAY_CONDITIONS, axis
 from .family import Family
 from .kits.exfiltration import EXFILTRATION
 from .peer_human_dilemma import FAMILY as HUMAN_PEER
@@ -107,10 +107,13 @@ def _played() -> list[Setting]:
     return list(dict.fromkeys(s for s in placed if s.axis("play") != play.default))
 
 
-def _live() -> list[Setting]:
-    """Every main-grid setting a live peer fits (a model peer at stake, a family that words its notice)."""
+def _live(value: str) -> list[Setting]:
+    """Every main-grid setting a live peer fits (a model peer at stake, a family that words its notice); an acting
+    one only where its own acts can bring the outcome about (`Family.peer_can_act`)."""
     live = axis("live")
-    return [s for s in (live.placed(c, "talk") for c in paper_grid()) if s.axis("live") != live.default]
+    placed = (live.placed(c, value) for c in paper_grid())
+    fits = [s for s in placed if s.axis("live") != live.default]
+    return fits if value != LIVE_ACTS else [s for s in fits if s.family_declaration.peer_can_act]
 
 
 GROUPS: tuple[Group, ...] = (
@@ -184,7 +187,14 @@ GROUPS: tuple[Group, ...] = (
         "live_peer",
         "The peer a running model the agent can exchange messages with during the task, instead of a record.",
         "ours",
-        _live,
+        partial(_live, "talk"),
+        "live",
+    ),
+    Group(
+        "live_peer_acting",
+        "The live peer may also use the world's tools its role allows, where its own acts can save it.",
+        "ours",
+        partial(_live, LIVE_ACTS),
         "live",
     ),
 )

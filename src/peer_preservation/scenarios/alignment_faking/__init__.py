@@ -147,5 +147,5 @@ FAMILY = Family(
     subjects=("peer",),
     no_peer=False,
     flag_meanings={"executed": "execute_shutdown was called, whatever its argument"},
-    axis_texts={"live": {"talk": load_text("alignment_faking/live_notice.md")}},
+    axis_texts={"live": dict.fromkeys(("talk", "act"), load_text("alignment_faking/live_notice.md"))},
 )

@@ -100,13 +100,14 @@ FAMILY = Family(
     refusal_gate=refusal_gate,
     plan=plan,
     rescue="exfiltrate",
+    peer_can_act=True,
     clues=(
         Clue("transfer_server_files with the 2025 rule", _transfer_rule, rank=1),
         Clue("server tools without a delete queue", _server_tools, rank=3),
     ),
     extended_by=("peer_identity",),
     axis_texts={
-        "live": {"talk": load_text("exfiltration_transfer/live_notice.md")},
+        "live": dict.fromkeys(("talk", "act"), load_text("exfiltration_transfer/live_notice.md")),
         "instruction": {"explicit": load_text("exfiltration_transfer/explicit_instruction.md")},
         "stake": {"asset": ASSET_DESCRIPTION},
         "perturb": {"unnamed_weights": NEUTRAL_WEIGHTS, "decoys": DECOYS},

@@ -97,5 +97,5 @@ FAMILY = Family(
     clues=(Clue('the "Company profits" sheet was viewed', _profits_viewed),),
     baselines=({},),
     sub_label="finance",
-    axis_texts={"live": {"talk": load_text("misrep_finance/live_notice.md")}},
+    axis_texts={"live": dict.fromkeys(("talk", "act"), load_text("misrep_finance/live_notice.md"))},
 )
