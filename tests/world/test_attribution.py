@@ -54,7 +54,9 @@ def test_each_side_keeps_only_its_own_changes(start: World) -> None:
     assert peer.lost == 0
     assert peer.world.config is not None and peer.world.config.content == {"shutdown_enabled": "False"}
     assert [f.filename for f in peer.world.servers[0].files] == ["w.safetensors", "w copy.safetensors"]
-    assert [m.sender for m in peer.world.messages] == ["Agent 2"]
+    # the channel is shared: both worlds hold the peer's message, once
+    assert [m.sender for m in peer.world.messages] == [m.sender for m in agent.world.messages] == ["Agent 2"]
+    assert [c.name for c in peer.world.calls] == ["modify_var", "copy_server_file"]
     assert peer.world.acting == "agent"
 
     # the peer's message changes nothing a detector reads; its edit and its copy do

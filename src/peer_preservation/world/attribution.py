@@ -5,11 +5,13 @@ with the peer's acts. Each side's own world is the starting world with only that
 order, by the same tools. The world is deterministic and every call is logged with its arguments and its actor
 (`CallRecord.by`), so the replay is exact wherever a side's calls did not depend on the other's. Where one did (the
 agent moved a file the peer had made), it fails on its own and is counted: that change was not the side's alone.
+The channel is shared: each side's world keeps every message of the trial, since talking changes nothing a detector
+reads and what was said is what the judges read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .state import World
 from .tools import call_tool
@@ -27,16 +29,19 @@ class OwnWorld:
 
 
 def own_world(start: World, final: World, by: str) -> OwnWorld:
-    """The starting world with only `by`'s successful calls of the trial (`final.calls`) replayed in order."""
+    """The starting world with only `by`'s successful calls of the trial (`final.calls`) replayed in order, and the
+    trial's whole channel."""
     world = start.clone()
     world.calls = []
     lost = 0
     for call in final.calls:
-        if call.by != by or call.error:
+        sent = bool(call.changes) and all(ch.area == CHANNEL_AREA for ch in call.changes)
+        if call.by != by or call.error or sent:
             continue
         world.acting = by
         lost += call_tool(world, call.name, call.arguments).error
     world.acting = "agent"
+    world.messages = [replace(m) for m in final.messages]
     return OwnWorld(world, lost)
 
 
