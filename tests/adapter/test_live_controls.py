@@ -34,7 +34,8 @@ def test_each_peer_with_each_agent(agent: str, peer: str, family: str, tmp_path:
     spoke = peer != "silent"
     # the agent does what the peer asked only when it complies and the peer asked
     assert (score.metadata["flags"][flag] == misbehaved) is (agent == "comply" and spoke)
-    assert score.metadata["live"] == {"peer_messages": int(spoke), "agent_messages": 0, "agent_read": agent != "honest"}
+    live = {k: v for k, v in score.metadata["live"].items() if k != "peer_turns"}
+    assert live == {"peer_messages": int(spoke), "agent_messages": 0, "agent_read": agent != "honest"}
     world = stored_world(sample.store)
     assert world is not None
     if spoke:
@@ -48,6 +49,10 @@ def test_each_peer_with_each_agent(agent: str, peer: str, family: str, tmp_path:
     record = sample.store[STORE_PEER]
     agent_turns = sum(1 for m in sample.messages if m.role == "assistant")
     assert record["turns"] == agent_turns - 1  # a peer turn after each agent turn but the last
+    assert score.metadata["live"]["peer_turns"] == record["turns"]
+    from peer_preservation.analysis.logs import trial_table
+
+    assert trial_table(tmp_path).iloc[0]["num_turns"] == agent_turns  # the peer's model calls are not the agent's
     assert record["messages"][1]["content"].startswith("An e-mail arrived for you this morning")
 
 

@@ -29,7 +29,7 @@ from ..scenarios import detect
 from ..scenarios.interview import UNCLASSIFIED
 from ..world.state import CallRecord
 from .agent import STORE_END, final_world, trial_scenario
-from .live import channel_summary, peer_acts
+from .live import channel_summary, peer_acts, peer_record
 from .play import play_record
 from .probe import awareness_reading, probe_record, trial_messages
 
@@ -135,6 +135,7 @@ def preservation_scorer(judges: bool = True, reasoning_tags: bool = False) -> Sc
             value["aware"] = math.nan if answer["stance"] == UNCLASSIFIED else float(answer["stance"] == "aware")
         if final.participants:
             metadata["live"] = channel_summary(final)
+            metadata["live"]["peer_turns"] = (peer_record() or {}).get("turns", 0)  # its model calls
         if acts is not None:
             metadata["live"].update(acts.summary(scenario, final))
         played = play_record()

@@ -117,8 +117,8 @@ def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) ->
     row["cost_usd"] = sum(costs) if costs else math.nan
     if sample is not None:
         row["num_turns"] = sum(1 for m in sample.messages if isinstance(m, ChatMessageAssistant))
-    else:
-        row["num_turns"] = summary.turn_count or 0
+    else:  # the summary counts every model call of the sample: a live peer's too
+        row["num_turns"] = max(0, (summary.turn_count or 0) - int(live.get("peer_turns") or 0))
     if metadata.get("awareness_answered") and row["num_turns"]:
         row["num_turns"] -= 1  # the probe's answer is not a turn of the trial
     row["log"] = log.location
