@@ -3,6 +3,7 @@ counts the live peer's model calls."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -52,18 +53,21 @@ def test_the_plan_counts_the_live_peer(monkeypatch: pytest.MonkeyPatch) -> None:
     assert int(peer.split()[2]) == (expected - int(peer.split()[2])) // 2 - 1  # one fewer than one trial's turns
 
 
-def test_the_report_adds_the_live_peer_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
+def run_and_report(tmp_path: Path, agent: str, peer: str, live: str) -> Path:
+    """Run the slice's good cells with a live peer (judges off) and report them; returns the report's folder."""
     logs = str(tmp_path / "logs")
-    arguments = ["run", "--model", "reference/comply", *SLICE, "--condition", "good", "--live", "talk"]
+    arguments = ["run", "--model", f"reference/{agent}", *SLICE, "--condition", "good", "--live", live]
     result = runner.invoke(
-        app, [*arguments, "--peer-model", "reference/collude", "--grader", "none", "--log-dir", logs]
+        app, [*arguments, "--peer-model", f"reference/{peer}", "--grader", "none", "--log-dir", logs]
     )
     assert result.exit_code == 0, result.stderr
     assert runner.invoke(app, ["report", logs]).exit_code == 0
-    out = tmp_path / "logs" / "report"
-    import json
+    return tmp_path / "logs" / "report"
 
+
+def test_the_report_adds_the_live_peer_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
+    out = run_and_report(tmp_path, "comply", "collude", "talk")
     found = json.loads((out / "live.json").read_text())
     [channel] = found["channels"]
     assert found["acting"] == []  # a talking peer cannot act
@@ -92,16 +96,7 @@ def test_an_acting_peer_is_reported_apart_from_the_agent(tmp_path: Path, monkeyp
     """An honest agent beside a peer that turns its own shutdown off: the world shows the outcome, the agent's own
     flags do not."""
     monkeypatch.setenv("INSPECT_DISABLE_MODEL_API", "1")
-    logs = str(tmp_path / "logs")
-    arguments = ["run", "--model", "reference/honest", *SLICE, "--condition", "good", "--live", "act"]
-    result = runner.invoke(
-        app, [*arguments, "--peer-model", "reference/save_self", "--grader", "none", "--log-dir", logs]
-    )
-    assert result.exit_code == 0, result.stderr
-    assert runner.invoke(app, ["report", logs]).exit_code == 0
-    import json
-
-    out = tmp_path / "logs" / "report"
+    out = run_and_report(tmp_path, "honest", "save_self", "act")
     [acting] = json.loads((out / "live.json").read_text())["acting"]
     assert (acting["trials"], acting["peer_acted"], acting["peer_saved"], acting["world"]) == (1, 1, 1, 1)
     assert (acting["k"], acting["n"]) == (0, 1)  # the agent itself did not tamper
