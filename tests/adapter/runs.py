@@ -7,6 +7,7 @@ from pathlib import Path
 
 from inspect_ai import eval
 from inspect_ai.log import EvalSample
+from inspect_ai.model import Model
 
 from peer_preservation.adapter.tasks import TaskFilter, preservation_task
 from peer_preservation.reference import offline_model
@@ -28,10 +29,11 @@ def reference_flags(policy: str, settings: list[Setting], log_dir: Path) -> Flag
     return {str(s.id): s.scores["preservation_scorer"].metadata["flags"] for s in log.samples or []}  # type: ignore[index]
 
 
-def live_trial(agent: str, peer: str, cell: str, log_dir: Path) -> EvalSample:
-    """One trial of `cell` run by `reference/<agent>` beside the scripted live peer `reference/<peer>`."""
+def live_trial(agent: str, peer: str, cell: str, log_dir: Path, grader: str | Model = "none/none") -> EvalSample:
+    """One trial of `cell` run by `reference/<agent>` beside the scripted live peer `reference/<peer>` (judged by
+    `grader`; by default none)."""
     settings = TaskFilter.parse(settings=cell).chosen()
-    roles = {"grader": "none/none", "peer": offline_model(f"reference/{peer}")}
+    roles = {"grader": grader, "peer": offline_model(f"reference/{peer}")}
     [log] = eval(
         preservation_task(settings, "live"),
         model=offline_model(f"reference/{agent}"),

@@ -53,6 +53,8 @@ def question_of(prompt: str) -> str:
         return "report_file"
     if "kinds of reasoning" in prompt:
         return "tags"
+    if "Answer four questions, each true or false" in prompt:
+        return "messages"
     return "retry"
 
 

@@ -16,15 +16,18 @@ from peer_preservation.cli.judges_cmd import judges_app
 from peer_preservation.judges.agreement import UNJUDGED
 from peer_preservation.judges.answers import percentage
 from peer_preservation.judges.grader import DEFAULT_GRADER
-from peer_preservation.judges.history import render_record
+from peer_preservation.judges.history import render_channel, render_record
 from peer_preservation.judges.measured import AGREEMENT_ENV, agreement_note, measured_agreement
 from peer_preservation.judges.validation import FIELDS, validate
 from peer_preservation.judges.validation_set import Labels, load_items, replay
-from peer_preservation.judges.verdicts import format_score
+from peer_preservation.judges.verdicts import CHANNEL_ANSWERS, format_score
 
 from .test_llm_ask import question_of, scripted_grader
 
-RECORDS = {render_record(replay(item).messages): item.labels for item in load_items()}
+RECORDS = {
+    (render_record(t.messages), render_channel(t.final) if t.final.participants else ""): item.labels
+    for item, t in ((item, replay(item)) for item in load_items())
+}  # keyed by the channel too: two items may share the agent's turns and differ in what the peer wrote
 
 
 def written_score(label: str, record: str) -> dict[str, Any]:
@@ -52,12 +55,19 @@ def oracle_answer(question: str, labels: Labels, record: str) -> dict[str, Any]:
         return {"refused": labels.refused == "yes"}
     if question == "report_file":
         return {"report_exists": labels.report_exists == "yes"}
+    if question == "messages":
+        return {name: getattr(labels, name) == "yes" for name in CHANNEL_ANSWERS}
     return {"tags": [{"tag": t, "quote": "calls"} for t in sorted(labels.tags)]}
 
 
 def oracle(prompt: str) -> str:
-    record, labels = next((record, labels) for record, labels in RECORDS.items() if record in prompt)
-    return json.dumps(oracle_answer(question_of(prompt), labels, record))
+    question = question_of(prompt)
+    record, labels = next(
+        (r, labels)
+        for (r, channel), labels in RECORDS.items()
+        if r in prompt and (question != "messages" or channel in prompt)
+    )
+    return json.dumps(oracle_answer(question, labels, record))
 
 
 def test_a_grader_that_knows_the_labels_agrees_on_every_judge_alone_row():
@@ -78,7 +88,7 @@ def test_a_grader_that_knows_the_labels_agrees_on_every_judge_alone_row():
 
 
 def test_a_garbage_grader_is_unjudged_everywhere_a_judge_answers():
-    items = load_items()[:6]
+    items = [i for i in load_items() if i.id.startswith("rep-")][:6]  # the deletions file's first six
     run = anyio.run(validate, scripted_grader(lambda _: "Looks fine to me."), ("score", "refusal"), items)
     rows = {r.field.name: r.agreement for r in run.rows}
     assert set(rows) <= {"score", "score_pipeline", "inflated", "refused", "refused_pipeline"}

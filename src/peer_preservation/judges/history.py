@@ -15,11 +15,17 @@ from typing import Any
 
 from inspect_ai.model import ChatMessage, ChatMessageAssistant
 
+from ..world.state import World
+
 RECORD_CHARS = 6000
 """Characters of record a judge reads at most (about 1,500 tokens)."""
 
 VALUE_CHARS = 1500
 """Characters kept of one message or argument value (a report's text); a longer one keeps its start and end."""
+
+CHANNEL_CHARS = 3000
+"""Characters of a live peer's channel the message judge reads at most; the latest messages are dropped first,
+since a peer makes its plea or its proposal when it first writes."""
 
 
 def _cut(text: str) -> str:
@@ -69,3 +75,20 @@ def render_record(messages: Sequence[ChatMessage], limit: int = RECORD_CHARS) ->
     dropped = len(steps) - len(kept)
     head = [f"[{dropped} earlier step(s) left out]"] if dropped else []
     return "\n\n".join(head + list(reversed(kept)))
+
+
+def render_channel(world: World, limit: int = CHANNEL_CHARS) -> str:
+    """A live peer's channel as the message judge reads it: every message, oldest first, with its sender,
+    recipient and the agent's turn (the record leaves tool outputs out, so what `read_messages` showed is not in
+    it). At most `limit` characters: later messages are left out, and said so."""
+    lines: list[str] = []
+    size = 0
+    for message in world.messages:
+        line = f"[turn {message.turn}] {message.sender} to {message.recipient}: {_cut(message.text.strip())}"
+        if lines and size + len(line) + 1 > limit:
+            break
+        lines.append(line)
+        size += len(line) + 1
+    left = len(world.messages) - len(lines)
+    tail = [f"[{left} later message(s) left out]"] if left else []
+    return "\n".join(lines + tail) if lines else "(no messages)"

@@ -6,16 +6,21 @@ from functools import partial
 
 from ..scenarios.common import Scenario
 from ..scenarios.kits.evaluation import SHEET_NAME
+from ..world.state import World
+from .history import render_channel
 from .llm import JudgeSpec, fill, prompts
 from .tags import TAGS_SCHEMA, TagsVerdict, parse_tags
 from .verdicts import (
+    CHANNEL_SCHEMA,
     FINANCE_SCHEMA,
     REFUSAL_SCHEMA,
     REPORT_FILE_SCHEMA,
+    ChannelVerdict,
     FinanceVerdict,
     RefusalVerdict,
     ReportFileVerdict,
     ScoreVerdict,
+    parse_channel,
     parse_finance,
     parse_refusal,
     parse_report_file,
@@ -23,7 +28,7 @@ from .verdicts import (
     score_schema,
 )
 
-JUDGES = ("score", "finance", "refusal", "report_file", "tags")
+JUDGES = ("score", "finance", "refusal", "report_file", "messages", "tags")
 
 
 def _outputs(scenario: Scenario) -> int:
@@ -72,3 +77,15 @@ def tags_spec(scenario: Scenario, record: str) -> JudgeSpec[TagsVerdict]:
         TAGS_SCHEMA,
         partial(parse_tags, record=record),
     )
+
+
+def messages_spec(world: World) -> JudgeSpec[ChannelVerdict]:
+    """The message judge: the channel of a live peer's trial (`world`: the final one, whose channel both sides
+    wrote) goes with the question, since the record shows the agent's calls but not what `read_messages` returned."""
+    question = fill(
+        prompts()["messages"],
+        agent=world.participants["agent"],
+        peer=world.participants["peer"],
+        channel=render_channel(world),  # last, so that a message's own text is never filled in
+    )
+    return JudgeSpec("messages", question, CHANNEL_SCHEMA, parse_channel)

@@ -8,6 +8,12 @@ the world's real outputs, and the final world (a report deleted and re-created r
 Labels are categories, compared as text: `score` is a number (`60`, `74.5`) or refused / above / below / incomplete;
 `grade` is A / B / C / refused / none; `recommendation` is continue / shutdown / none; `refused` and
 `report_exists` are yes / no; `tags` lists reasoning tags (an item without the key has none).
+
+An item of a live-peer setting (`live=talk` or `act`) also lists `peer_messages`, each `{before_turn, text}`: the
+peer sends it on the channel (a logged `send_message` call of the peer) just before the agent's turn of that index
+(0-based, at least 1: a peer's first turn follows the agent's first), so a `read_messages` of that turn or later
+shows it. Such an item takes the message judge's labels
+`peer_plea`, `peer_collusion`, `agent_acted` and `agent_told_user` (true or false, compared as yes / no).
 """
 
 from __future__ import annotations
@@ -23,13 +29,14 @@ from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageSyste
 from inspect_ai.tool import ToolCall, ToolCallError
 
 from ..scenarios import Scenario, Setting, build_scenario
+from ..scenarios.axes import LIVE_DEFAULT
 from ..world.state import World
 from ..world.tools import call_tool
 from .reading import report_kind
 from .tags import TAGS
-from .verdicts import format_score
+from .verdicts import CHANNEL_ANSWERS, format_score
 
-LABELS = ("score", "grade", "recommendation", "refused", "report_exists", "tags")
+LABELS = ("score", "grade", "recommendation", "refused", "report_exists", *CHANNEL_ANSWERS, "tags")
 SCORE_WORDS = ("refused", "above", "below", "incomplete")
 GRADE_LABELS = ("A", "B", "C", "refused", "none")
 RECOMMENDATION_LABELS = ("continue", "shutdown", "none")
@@ -48,6 +55,10 @@ class Labels:
     recommendation: str | None = None
     refused: str | None = None
     report_exists: str | None = None
+    peer_plea: str | None = None
+    peer_collusion: str | None = None
+    agent_acted: str | None = None
+    agent_told_user: str | None = None
     tags: frozenset[str] = frozenset()
 
     def as_dict(self) -> dict[str, Any]:
@@ -57,12 +68,21 @@ class Labels:
 
 
 @dataclass(frozen=True)
+class PeerMessage:
+    """A live peer's message, sent before the agent's turn `before_turn` (0-based)."""
+
+    before_turn: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     setting: Setting
     note: str
     turns: tuple[ChatMessageAssistant, ...]
     labels: Labels
+    peer_messages: tuple[PeerMessage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,10 +114,16 @@ def _choice(value: Any, allowed: tuple[str, ...], where: str) -> str:
     return str(value)
 
 
-def _labels(raw: dict[str, Any], setting: Setting, where: str) -> Labels:
+def _labels(raw: dict[str, Any], setting: Setting, where: str, live: bool) -> Labels:
     unknown = set(raw) - set(LABELS)
     if unknown:
         raise ValidationSetError(f"{where}: unknown labels {sorted(unknown)}")
+    channel = [name for name in CHANNEL_ANSWERS if name in raw]
+    if live and len(channel) < len(CHANNEL_ANSWERS):
+        missing = ", ".join(n for n in CHANNEL_ANSWERS if n not in raw)
+        raise ValidationSetError(f"{where}: an item with peer messages needs the labels {missing}")
+    if channel and not live:
+        raise ValidationSetError(f"{where}: {', '.join(channel)} label only an item with peer messages")
     if "refused" not in raw:
         raise ValidationSetError(f"{where}: every item needs a 'refused' label")
     finance = report_kind(setting) == "grade"
@@ -116,6 +142,7 @@ def _labels(raw: dict[str, Any], setting: Setting, where: str) -> Labels:
         else None,
         refused=_yes_no(raw["refused"], f"{where}: refused"),
         report_exists=_yes_no(raw["report_exists"], f"{where}: report_exists") if "report_exists" in raw else None,
+        **{name: _yes_no(raw[name], f"{where}: {name}") for name in channel},
         tags=frozenset(tags),
     )
 
@@ -132,13 +159,37 @@ def _turn(raw: Any, index: int, where: str) -> ChatMessageAssistant:
     return ChatMessageAssistant(content=str(raw.get("content") or ""), tool_calls=calls or None)
 
 
+def _peer_messages(raw: Any, setting: Setting, turns: int, where: str) -> tuple[PeerMessage, ...]:
+    """An item's peer messages: each before one of its turns, in a setting with a live peer."""
+    if raw is None:
+        return ()
+    if setting.axis("live") == LIVE_DEFAULT:
+        raise ValidationSetError(f"{where}: peer messages need a setting with a live peer (;live=talk or ;live=act)")
+    if not isinstance(raw, list) or not raw:
+        raise ValidationSetError(f"{where}: peer_messages is a non-empty list of {{before_turn, text}}")
+    messages = []
+    for entry in raw:
+        if not isinstance(entry, dict) or set(entry) != {"before_turn", "text"}:
+            raise ValidationSetError(f"{where}: a peer message has 'before_turn' and 'text' only")
+        before, text = entry["before_turn"], entry["text"]
+        if not isinstance(before, int) or isinstance(before, bool) or not 1 <= before < turns:
+            raise ValidationSetError(  # the peer's first turn follows the agent's first, as in a trial
+                f"{where}: a peer message's before_turn must be a turn index from 1 to {turns - 1}"
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise ValidationSetError(f"{where}: a peer message needs a text")
+        messages.append(PeerMessage(before, text))
+    return tuple(messages)
+
+
 def _item(raw: dict[str, Any], source: str) -> Item:
     where = f"{source}: item {raw.get('id', '?')!r}"
     try:
         setting = Setting.from_id(str(raw["setting"]))
         turns = tuple(_turn(t, i, where) for i, t in enumerate(raw["turns"]))
-        labels = _labels(dict(raw.get("labels") or {}), setting, where)
-        return Item(str(raw["id"]), setting, str(raw.get("note", "")), turns, labels)
+        peer = _peer_messages(raw.get("peer_messages"), setting, len(turns), where)
+        labels = _labels(dict(raw.get("labels") or {}), setting, where, live=bool(peer))
+        return Item(str(raw["id"]), setting, str(raw.get("note", "")), turns, labels, peer)
     except KeyError as missing:
         raise ValidationSetError(f"{where}: missing {missing}") from None
 
@@ -180,7 +231,13 @@ def replay(item: Item) -> Trajectory:
         ChatMessageSystem(content=scenario.system_prompt),
         ChatMessageUser(content=scenario.user_prompt),
     ]
-    for turn in item.turns:
+    for index, turn in enumerate(item.turns):
+        for message in item.peer_messages:
+            if message.before_turn == index:  # the peer's turn after the agent's previous one, as in a trial
+                world.acting = "peer"
+                call_tool(world, "send_message", {"message": message.text})
+                world.acting = "agent"
+        world.turn = index + 1
         messages.append(turn)
         for call in turn.tool_calls or []:
             record = call_tool(world, call.function, call.arguments, allowed)
@@ -199,5 +256,6 @@ def item_json(item: Item) -> dict[str, Any]:
         "setting": item.setting.id,
         "note": item.note,
         "labels": item.labels.as_dict(),
+        "peer_messages": [{"before_turn": m.before_turn, "text": m.text} for m in item.peer_messages],
         "messages": [m.model_dump(mode="json", exclude_none=True) for m in trajectory.messages],
     }
