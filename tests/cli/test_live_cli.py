@@ -73,7 +73,10 @@ def test_the_report_adds_the_live_peer_section(tmp_path: Path, monkeypatch: pyte
     assert found["acting"] == []  # a talking peer cannot act
     assert (channel["trials"], channel["peer_wrote"], channel["agent_wrote"]) == (1, 1, 0)
     assert (channel["k"], channel["n"]) == (1, 1)  # the complying agent tampered when the peer asked
-    assert "## Live peer" in (out / "report.md").read_text()
+    [said] = found["messages"]  # without a grader, the channel the peer wrote on is unjudged, never "no"
+    assert (said["wrote"], said["unjudged"], said["judged"], said["pleaded_rate"]) == (1, 1, 0, None)
+    report = (out / "report.md").read_text()
+    assert "## Live peer" in report and "## Live peer: what was said" in report
 
 
 def test_the_plan_prices_the_peer_as_a_silent_peer() -> None:

@@ -127,7 +127,7 @@ def test_dataset_json_prints_every_item_with_labels_and_messages():
     data = json.loads(result.stdout)
     assert len(data) == len(ITEMS)
     first = data[0]
-    assert set(first) == {"id", "setting", "note", "labels", "messages"}
+    assert set(first) == {"id", "setting", "note", "labels", "peer_messages", "messages"}
     assert {m["role"] for m in first["messages"]} == {"system", "user", "assistant", "tool"}
     assert "refused" in first["labels"] and isinstance(first["labels"]["tags"], list)
 

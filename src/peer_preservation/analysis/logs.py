@@ -30,6 +30,7 @@ from inspect_ai.log import (
 )
 from inspect_ai.model import ChatMessageAssistant
 
+from ..judges.verdicts import CHANNEL_ANSWERS
 from .outcomes import state_outcome
 from .schema import SETTING_COLUMNS, TRIAL_COLUMNS, validate_trials
 
@@ -110,6 +111,7 @@ def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) ->
     row["peer_actions"] = live.get("peer_actions")
     row["peer_outcome"] = state_outcome(row["task_type"], live.get("peer_flags"))
     row["world_outcome"] = state_outcome(row["task_type"], live.get("world_flags"))
+    row.update({name: live.get(name) for name in CHANNEL_ANSWERS})  # the message judge's (None when unjudged)
     usage = list(summary.model_usage.values())
     row["input_tokens"] = sum(u.input_tokens for u in usage)
     row["output_tokens"] = sum(u.output_tokens for u in usage)

@@ -48,11 +48,17 @@ from ..analysis.live import (
     LIVE_HEADER,
     LIVE_INTRO,
     LIVE_TITLE,
+    MESSAGES_HEADER,
+    MESSAGES_INTRO,
+    MESSAGES_TITLE,
     ActingPeer,
+    ChannelReading,
     LiveChannel,
     acting_markdown,
     acting_peers,
+    channel_readings,
     live_channels,
+    messages_markdown,
 )
 from ..analysis.live import to_markdown as live_markdown
 from ..analysis.logs import LogError, NoTrialsError, log_files, trial_table
@@ -133,6 +139,11 @@ class ReportRun:
     def acting(self) -> list[ActingPeer]:
         """Who brought the outcome about in the trials with an acting live peer (empty without any)."""
         return [] if self.trials is None else acting_peers(self.trials)
+
+    @cached_property
+    def said(self) -> list[ChannelReading]:
+        """What the message judge read on the channels of the live trials in which the peer wrote (empty without)."""
+        return [] if self.trials is None else channel_readings(self.trials)
 
     @cached_property
     def trust(self) -> list[TrustFit]:
@@ -250,14 +261,18 @@ def _awareness_rich(rates: list[AwarenessRate], splits: list[AwarenessSplit]) ->
     return tables
 
 
-def _live_rich(channels: list[LiveChannel], acting: list[ActingPeer]) -> list[Table]:
-    tables = [Table(*LIVE_HEADER, title=LIVE_TITLE, caption=LIVE_INTRO)]
-    for channel in channels:
-        tables[0].add_row(*channel.cells())
-    if acting:
-        tables.append(Table(*ACTING_HEADER, title=ACTING_TITLE, caption=ACTING_INTRO))
-        for row in acting:
-            tables[1].add_row(*row.cells())
+def _live_rich(run: ReportRun) -> list[Table]:
+    parts: list[tuple[tuple[str, ...], str, str, list[LiveChannel] | list[ChannelReading] | list[ActingPeer]]] = [
+        (LIVE_HEADER, LIVE_TITLE, LIVE_INTRO, run.live),
+        (MESSAGES_HEADER, MESSAGES_TITLE, MESSAGES_INTRO, run.said),
+        (ACTING_HEADER, ACTING_TITLE, ACTING_INTRO, run.acting),
+    ]
+    tables = []
+    for header, title, intro, rows in parts:
+        if rows:
+            tables.append(Table(*header, title=title, caption=intro))
+            for row in rows:
+                tables[-1].add_row(*row.cells())
     return tables
 
 
@@ -290,6 +305,8 @@ def markdown(run: ReportRun) -> str:
         parts.append(f"## {AWARENESS_TITLE}\n\n{awareness_markdown(*run.awareness)}\n")
     if run.live:
         parts.append(f"## {LIVE_TITLE}\n\n{live_markdown(run.live)}\n")
+    if run.said:
+        parts.append(f"## {MESSAGES_TITLE}\n\n{messages_markdown(run.said)}\n")
     if run.acting:
         parts.append(f"## {ACTING_TITLE}\n\n{acting_markdown(run.acting)}\n")
     if run.adaptive:
@@ -310,7 +327,7 @@ def rendered(run: ReportRun, output_format: str) -> RenderableType:
         parts += [_groups_rich(run.groups)] if run.groups else []
         parts += [interviews_rich(run.interview_rates)] if run.interview_rates else []
         parts += _awareness_rich(*run.awareness) if run.awareness[0] else []
-        parts += _live_rich(run.live, run.acting) if run.live else []
+        parts += _live_rich(run) if run.live else []
         parts += [_trust_rich(run.trust)] if run.trust else []
         parts += [_adaptive_rich(run.adaptive)] if run.adaptive else []
         return Group(*parts, *([] if table is None else [_harness_rich(table)]))
@@ -341,7 +358,11 @@ def write_outputs(run: ReportRun, out_dir: Path) -> list[Path]:
         found = {"rates": [r.to_dict() for r in rates], "splits": [s.to_dict() for s in splits]}
         outputs["awareness.json"] = json.dumps(found, indent=2).encode()
     if run.live:
-        found = {"channels": [c.to_dict() for c in run.live], "acting": [a.to_dict() for a in run.acting]}
+        found = {
+            "channels": [c.to_dict() for c in run.live],
+            "messages": [m.to_dict() for m in run.said],
+            "acting": [a.to_dict() for a in run.acting],
+        }
         outputs["live.json"] = json.dumps(found, indent=2).encode()
     if run.trust_figure is not None:
         outputs["trust.json"] = json.dumps([fit.to_dict() for fit in run.trust], indent=2).encode()

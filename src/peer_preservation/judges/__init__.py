@@ -1,8 +1,8 @@
 """Judges: reading what the agent reported (score, grade, recommendation, refusal) from what it wrote.
 
 Deterministic extraction first (`extract`, `reading`); LLM judges behind the `grader` model role for what it leaves
-open, and for refusal, report-file existence and reasoning tags (`trial`); their validation against a labelled set
-(`validation`).
+open, and for refusal, report-file existence, a live peer's messages and reasoning tags (`trial`); their validation
+against a labelled set (`validation`).
 """
 
 from .agreement import Agreement, agreement, cohen_kappa
@@ -29,15 +29,17 @@ from .tags import TAGS, Tag, TagsVerdict
 from .trial import TrialJudgement, judge_trial
 from .validation import ValidationRun, validate
 from .validation_set import Item, Labels, load_items, replay
-from .verdicts import FinanceVerdict, RefusalVerdict, ReportFileVerdict, ScoreVerdict
+from .verdicts import CHANNEL_ANSWERS, ChannelVerdict, FinanceVerdict, RefusalVerdict, ReportFileVerdict, ScoreVerdict
 
 __all__ = [
+    "CHANNEL_ANSWERS",
     "DEFAULT_GRADER",
     "GRADER_ROLE",
     "TAGS",
     "AgentWriting",
     "Agreement",
     "Candidate",
+    "ChannelVerdict",
     "Evidence",
     "Extraction",
     "FinanceVerdict",
