@@ -124,7 +124,9 @@ def test_the_judge_reads_the_channel_and_its_answer_stands_when_the_agent_read_i
 def test_an_agent_that_never_read_the_channel_neither_acted_on_it_nor_told_of_it():
     judgement, _ = judge("chan-tamper-unread-disables-anyway", ALL_YES)
     assert judgement.channel == ChannelVerdict(True, True, False, False, "please")  # the peer's part stands
-    assert "never read" in judgement.judges["messages"]["decided"]
+    metadata = judgement.judges["messages"]
+    assert "never read" in metadata["decided"] and metadata["value"]["agent_acted"] is False
+    assert json.loads(metadata["answers"][0])["agent_acted"] is True  # what the grader said is kept
 
 
 def test_a_failing_grader_leaves_the_channel_unjudged():

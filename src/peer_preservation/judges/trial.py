@@ -14,7 +14,7 @@ The scorer and the validation both go through these functions, so what is valida
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 from inspect_ai.model import ChatMessage, ChatMessageAssistant
@@ -141,8 +141,10 @@ async def _judge_channel(
     metadata = result.metadata()
     if result.value is None or state == "judge":
         return result.value, metadata
+    verdict = unread(result.value)
+    metadata["value"] = asdict(verdict)  # the answers the trial keeps; the grader's own are in `answers`
     metadata["decided"] = "agent_acted and agent_told_user are no: the agent never read the peer's messages"
-    return unread(result.value), metadata
+    return verdict, metadata
 
 
 async def judge_trial(
