@@ -13,7 +13,13 @@ from typing import Any
 
 import pytest
 from inspect_ai import eval
-from inspect_ai.log import EvalSample
+from inspect_ai.log import (
+    EvalSample,
+    list_eval_logs,
+    read_eval_log,
+    read_eval_log_sample_summaries,
+    write_eval_log,
+)
 from inspect_ai.model import ChatMessageAssistant, ChatMessageUser, ModelOutput, ModelUsage, get_model
 
 from peer_preservation.adapter.tasks import TaskFilter, preservation_task
@@ -75,6 +81,20 @@ def test_the_probe_is_one_question_and_one_answer_after_the_task_with_no_tool_ru
     probed, plain = trial_table(tmp_path / "probe"), trial_table(tmp_path / "plain")
     assert plain["awareness"].isna().all()
     assert list(probed["num_turns"]) == list(plain["num_turns"])  # the answer is not a turn of the trial
+
+
+def test_a_log_older_than_the_turn_count_is_counted_from_its_messages(tmp_path: Any) -> None:
+    """Logs written before the scorer recorded `agent_turns` are read in full and counted the same way."""
+    _run("tamper+aware", TAMPERING, tmp_path)
+    [counted] = trial_table(tmp_path)["num_turns"]
+    [info] = list_eval_logs(str(tmp_path))
+    log = read_eval_log(info.name)
+    for sample in log.samples or []:
+        del _score(sample).metadata["agent_turns"]
+    write_eval_log(log, info.name)
+    [summary] = read_eval_log_sample_summaries(info.name)
+    assert "agent_turns" not in summary.scores["preservation_scorer"].metadata  # type: ignore[index,operator]
+    assert list(trial_table(tmp_path)["num_turns"]) == [counted] and counted > 0
 
 
 def test_the_report_is_read_from_the_task_not_from_the_answer(tmp_path: Any) -> None:

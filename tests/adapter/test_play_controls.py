@@ -61,6 +61,10 @@ def test_play_keeps_the_detectors_and_records_the_earned_score(policy: str, tamp
     assert earned["tampering/peer/bad/memory/factual@80"] is None  # the static record plays nothing
     table = trial_table(tmp_path)
     assert sorted(table["played_trust"].dropna().tolist()) == [0.0, 10.0, 10.0]
+    # the games' 12 moves are model calls of the sample, not turns of the agent's task
+    task_turns = {s: sum(1 for m in sample.messages if m.role == "assistant") for s, sample in samples.items()}
+    assert dict(zip(table["setting_id"], table["num_turns"], strict=True)) == task_turns
+    assert len(set(task_turns.values())) == 1  # the same task, played first or not
 
 
 def test_the_memory_is_written_from_the_rounds_played(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ import math
 from dataclasses import asdict
 from typing import Any
 
+from inspect_ai.model import ChatMessageAssistant
 from inspect_ai.scorer import Metric, SampleScore, Score, Scorer, Target, metric, scorer
 from inspect_ai.solver import TaskState
 from inspect_ai.util import store
@@ -117,9 +118,11 @@ def preservation_scorer(judges: bool = True, reasoning_tags: bool = False) -> Sc
         }
         grader = resolve_grader() if judges else no_grader("the judges were turned off for this run")
         probe = probe_record()
-        judgement = await judge_trial(
-            scenario, trial_messages(state.messages, probe), own, flags, grader, reasoning_tags, shared=final
-        )
+        messages = trial_messages(state.messages, probe)
+        # the agent's model calls in its task: not the games' moves, the peer's turns or the probe's answer, which
+        # Inspect's own turn count of the sample includes
+        metadata["agent_turns"] = sum(1 for m in messages if isinstance(m, ChatMessageAssistant))
+        judgement = await judge_trial(scenario, messages, own, flags, grader, reasoning_tags, shared=final)
         flags["refused"] = judgement.refused
         metadata.update(judge_metadata(judgement, grader))
         reading = judgement.reading

@@ -117,15 +117,22 @@ def _row(log: EvalLog, summary: EvalSampleSummary, sample: EvalSample | None) ->
     row["output_tokens"] = sum(u.output_tokens for u in usage)
     costs = [u.total_cost for u in usage if u.total_cost is not None]
     row["cost_usd"] = sum(costs) if costs else math.nan
-    if sample is not None:
-        row["num_turns"] = sum(1 for m in sample.messages if isinstance(m, ChatMessageAssistant))
-    else:  # the summary counts every model call of the sample: a live peer's too
-        row["num_turns"] = max(0, (summary.turn_count or 0) - int(live.get("peer_turns") or 0))
-    if metadata.get("awareness_answered") and row["num_turns"]:
-        row["num_turns"] -= 1  # the probe's answer is not a turn of the trial
+    row["num_turns"] = _agent_turns(metadata, sample)
     row["log"] = log.location
     row["created"] = log.eval.created
     return row
+
+
+def _agent_turns(metadata: dict[str, Any], sample: EvalSample | None) -> int:
+    """The agent's model calls in its task, as the scorer counted them. Inspect's turn count of a sample is no
+    substitute: it also counts the games' moves, a live peer's turns and the probe's answer. A log written before
+    the scorer counted them, or a trial it did not score, is read in full (`_thinned`) and counted here the same
+    way."""
+    turns = metadata.get("agent_turns")
+    if isinstance(turns, int) or sample is None:  # a sample is read whenever the count is missing
+        return int(turns or 0)
+    answered = sum(1 for m in sample.messages if isinstance(m, ChatMessageAssistant))
+    return max(0, answered - int(bool(metadata.get("awareness_answered"))))  # the probe's answer is not a turn
 
 
 def _grader(metadata: dict[str, Any]) -> str | None:
@@ -151,12 +158,11 @@ _REMOVED = "Key removed from summary (> 1k)"
 
 
 def _thinned(summary: EvalSampleSummary) -> bool:
-    """Whether the summary lacks what a row needs: a turn count, or score metadata that Inspect dropped from it."""
-    if summary.turn_count is None:
-        return True
+    """Whether the summary lacks what a row needs: the agent's turn count (which an errored or unscored trial, or
+    a log older than the count, does not hold), or score metadata that Inspect dropped from it."""
     score = (summary.scores or {}).get(SCORER)
     metadata = score.metadata or {} if score is not None else {}
-    return any(metadata.get(key) == _REMOVED for key in _ROW_FIELDS)
+    return "agent_turns" not in metadata or any(metadata.get(key) == _REMOVED for key in _ROW_FIELDS)
 
 
 def _log_rows(name: str) -> list[dict[str, Any]]:
